@@ -1,0 +1,76 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import chalk from 'chalk'
+
+import {CachesimError} from '../errors/cachesim-error.js'
+import {ExitCode} from '../errors/exit-codes.js'
+import {InterruptedError} from '../errors/interrupted-error.js'
+
+/** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
+const CLEANUP_GRACE_MS = 3000
+
+/**
+ * What every cachesim command shares: --debug, colour only on a TTY without NO_COLOR, Ctrl-C
+ * that closes everything and exits 130, and errors printed once, on one line, with the exit
+ * code from errors/exit-codes.ts.
+ */
+export abstract class CachesimCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({
+      summary: 'Print stack traces with errors.',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** Aborted on Ctrl-C or SIGTERM: pass it to everything that waits. */
+  protected readonly interrupt = new AbortController()
+  private readonly cleanups: (() => void)[] = []
+
+  override async init(): Promise<void> {
+    await super.init()
+    if (!process.stdout.isTTY || process.env.NO_COLOR !== undefined) chalk.level = 0
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.interrupt.signal.aborted) process.exit(ExitCode.interrupted)
+      this.interrupt.abort(new InterruptedError(signal))
+      for (const cleanup of this.cleanups) cleanup()
+      setTimeout(() => process.exit(ExitCode.interrupted), CLEANUP_GRACE_MS).unref()
+    }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  }
+
+  /** Registers something to tear down at once on Ctrl-C (e.g. dropping connections). */
+  protected onInterrupt(cleanup: () => void): void {
+    this.cleanups.push(cleanup)
+  }
+
+  protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number | false}}): Promise<never> {
+    // Once interrupted, whatever failed on the way out (a dropped connection) is Ctrl-C's doing.
+    const error = this.interrupt.signal.aborted ? (this.interrupt.signal.reason as InterruptedError) : thrown
+    const {message, exitCode} = describe(error)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {name: error.name, message, exitCode}})
+    } else if (error instanceof InterruptedError) {
+      process.stderr.write(`${message}\n`)
+    } else {
+      process.stderr.write(`${chalk.red('Error:')} ${message}\n`)
+      if (wantsDebug()) process.stderr.write(`${error.stack ?? ''}\n`)
+    }
+    return this.exit(exitCode)
+  }
+}
+
+function describe(error: Error & {exitCode?: number; oclif?: {exit?: number | false}}): {message: string; exitCode: number} {
+  if (error instanceof CachesimError) return {message: error.message, exitCode: error.exitCode}
+  // oclif's own parse errors (unknown flag, missing argument) carry exit code 2.
+  if (typeof error.oclif?.exit === 'number') {
+    return {message: error.message.replace(/\n+/g, '. ').replace(/\.\. /g, '. '), exitCode: error.oclif.exit}
+  }
+  const hint = wantsDebug() ? '' : ' (run again with --debug for the stack trace)'
+  return {message: `internal error: ${error.message}${hint}`, exitCode: ExitCode.internal}
+}
+
+function wantsDebug(): boolean {
+  return process.argv.includes('--debug') || Boolean(process.env.CACHESIM_DEBUG)
+}
+
+export type BaseFlags = Interfaces.InferredFlags<(typeof CachesimCommand)['baseFlags']>

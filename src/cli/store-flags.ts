@@ -1,0 +1,37 @@
+import {Flags} from '@oclif/core'
+
+import type {WorkbenchOptions} from '../run/workbench.js'
+import {
+  DEFAULT_MYSQL_URL,
+  DEFAULT_PREFIX,
+  DEFAULT_REDIS_URL,
+  parseMysqlUrl,
+  parseRedisUrl,
+  validatePrefix,
+} from '../stores/urls.js'
+
+/** The flags of every command that talks to the stores. */
+export const storeFlags = {
+  mysql: Flags.string({
+    summary: 'MySQL URL; cachesim works only in the database it names (created if missing).',
+    env: 'CACHESIM_MYSQL_URL',
+    default: DEFAULT_MYSQL_URL,
+    helpGroup: 'STORES',
+  }),
+  redis: Flags.string({
+    summary: 'Redis URL; cachesim touches only keys under --prefix.',
+    env: 'CACHESIM_REDIS_URL',
+    default: DEFAULT_REDIS_URL,
+    helpGroup: 'STORES',
+  }),
+  prefix: Flags.string({
+    summary: 'Prefix of every Redis key cachesim uses.',
+    env: 'CACHESIM_PREFIX',
+    default: DEFAULT_PREFIX,
+    helpGroup: 'STORES',
+  }),
+}
+
+export function storeOptions(flags: {mysql: string; redis: string; prefix: string}): WorkbenchOptions {
+  return {mysql: parseMysqlUrl(flags.mysql), redis: parseRedisUrl(flags.redis), prefix: validatePrefix(flags.prefix)}
+}

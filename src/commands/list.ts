@@ -1,0 +1,27 @@
+import {CachesimCommand} from '../cli/base-command.js'
+
+export interface ListJson {
+  strategies: {name: string; summary: string}[]
+  scenarios: {name: string; strategy: string; description: string; source: string}[]
+}
+
+export default class List extends CachesimCommand {
+  static override summary = 'List the strategies and the built-in scenarios, one line each.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override enableJsonFlag = true
+
+  async run(): Promise<ListJson> {
+    await this.parse(List)
+    const lab = await import('../index.js')
+    const scenarios = await lab.loadBuiltInScenarios()
+    const result: ListJson = {
+      strategies: lab.STRATEGIES.map((s) => ({name: s.name, summary: s.summary})),
+      scenarios: scenarios.map((s) => ({name: s.name, strategy: s.strategy, description: s.description, source: s.source})),
+    }
+    if (!this.jsonEnabled()) {
+      const {renderList} = await import('../report/list.js')
+      this.log(renderList(result))
+    }
+    return result
+  }
+}

@@ -1,0 +1,67 @@
+import type {ActorName, HistoryEntry, StepName, StepRecord, StepValue} from './types.js'
+
+/**
+ * The one place that stamps entries with index and time. Actors append to it; checks and
+ * reports only read it.
+ */
+export class History {
+  readonly entries: HistoryEntry[] = []
+  private readonly origin: number
+
+  constructor(origin: number = performance.now()) {
+    this.origin = origin
+  }
+
+  now(): number {
+    return performance.now() - this.origin
+  }
+
+  invoke(actor: ActorName, step: StepName, value: StepValue): HistoryEntry {
+    return this.append({type: 'invoke', actor, step, value})
+  }
+
+  complete(invocation: HistoryEntry, type: 'ok' | 'fail' | 'info', value: StepValue, error?: string): HistoryEntry {
+    const entry: Omit<HistoryEntry, 'index' | 'time'> = {type, actor: invocation.actor, step: invocation.step, value}
+    if (error !== undefined) entry.error = error
+    return this.append(entry)
+  }
+
+  private append(entry: Omit<HistoryEntry, 'index' | 'time'>): HistoryEntry {
+    const full = {index: this.entries.length, time: this.now(), ...entry}
+    this.entries.push(full)
+    return full
+  }
+}
+
+/**
+ * Folds each invoke with its completion into one record, in invoke order. A write step keeps the
+ * value it sent; a read step shows the value it got.
+ */
+export function pairSteps(entries: readonly HistoryEntry[]): StepRecord[] {
+  const records: StepRecord[] = []
+  const open = new Map<ActorName, StepRecord>()
+  for (const entry of entries) {
+    if (entry.type === 'invoke') {
+      const record: StepRecord = {
+        index: records.length,
+        actor: entry.actor,
+        step: entry.step,
+        type: 'pending',
+        value: entry.value,
+        startMs: entry.time,
+        endMs: null,
+      }
+      records.push(record)
+      open.set(entry.actor, record)
+      continue
+    }
+    const record = open.get(entry.actor)
+    if (!record) continue
+    open.delete(entry.actor)
+    record.type = entry.type
+    record.endMs = entry.time
+    if (entry.value !== null) record.value = entry.value
+    if (entry.error !== undefined) record.error = entry.error
+  }
+  return records
+}

@@ -1,0 +1,55 @@
+/**
+ * The history: every step of every actor, in Jepsen's shape. A step is an `invoke` entry when
+ * the schedule releases it and one completion entry when its store call ends: `ok` (it
+ * happened), `fail` (it did not happen) or `info` (unknown: a timeout, a dropped connection).
+ */
+
+/** The name of one actor: a capital letter by convention (A, B, C), as in the seed's thread A and B. */
+export type ActorName = string
+
+/** One store operation, named `<store>.<verb>`; strategies declare the names they use. */
+export type StepName = string
+
+/** What a step read or wrote: a row's value, or null for a miss, an absent row, or nothing. */
+export type StepValue = number | string | boolean | null
+
+export type EntryType = 'invoke' | 'ok' | 'fail' | 'info'
+
+export interface HistoryEntry {
+  /** Position in the history, from 0. */
+  index: number
+  /** Milliseconds since the run started. */
+  time: number
+  type: EntryType
+  actor: ActorName
+  step: StepName
+  /** The value a write step sends (on invoke) or the value a step returned (on ok). */
+  value: StepValue
+  /** Why the step failed, for fail and info entries. */
+  error?: string
+}
+
+/** One step with its invoke and completion folded together, as reports show it. */
+export interface StepRecord {
+  index: number
+  actor: ActorName
+  step: StepName
+  /** ok, fail, info; `pending` when the run ended before the step did. */
+  type: 'ok' | 'fail' | 'info' | 'pending'
+  value: StepValue
+  startMs: number
+  endMs: number | null
+  error?: string
+}
+
+/** An application-level operation of an actor: one call of a strategy's read or write path. */
+export interface OperationRecord {
+  actor: ActorName
+  op: 'read' | 'write'
+  /** For a write, the value written; for a read, the value returned (null: nothing found). */
+  value: number | null
+  type: 'ok' | 'fail' | 'info'
+  startMs: number
+  endMs: number
+  error?: string
+}

@@ -1,0 +1,40 @@
+/**
+ * cachesim's library: everything the commands use, in one place. Commands import this module
+ * lazily so that `--help` never loads the store drivers.
+ */
+export {CachesimError} from './errors/cachesim-error.js'
+export {BadInputError} from './errors/bad-input-error.js'
+export {ScenarioError} from './errors/scenario-error.js'
+export {StoreUnavailableError} from './errors/store-unavailable-error.js'
+export {StoreError} from './errors/store-error.js'
+export {InterruptedError} from './errors/interrupted-error.js'
+export {ExitCode} from './errors/exit-codes.js'
+
+export type {ActorName, EntryType, HistoryEntry, OperationRecord, StepName, StepRecord, StepValue} from './history/types.js'
+export {History, pairSteps} from './history/history.js'
+
+export type {Actor, Strategy} from './strategies/types.js'
+export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies/index.js'
+
+export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
+export {loadBuiltInScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
+export {resolveScenarios, withDelays} from './scenario/resolve.js'
+
+export type {InjectedDelay} from './schedule/delays.js'
+export {DelaySchedule} from './schedule/delays.js'
+export {SteppedSchedule, type Selector} from './schedule/stepped.js'
+export type {LockKind} from './schedule/locks.js'
+
+export {committedVersions} from './check/commits.js'
+export {checkReads} from './check/reads.js'
+export {isDivergent} from './check/divergence.js'
+export {compareExpectation} from './check/expectation.js'
+
+export type {RunResult} from './run/result.js'
+export {runScenario} from './run/run-scenario.js'
+export {runScenarios} from './run/run-scenarios.js'
+export {Workbench, type WorkbenchOptions} from './run/workbench.js'
+
+export {renderRunTable} from './report/run-table.js'
+export {renderHistory} from './report/history-lines.js'
+export {toRunJson, type RunJson, type StepJson} from './report/json.js'

@@ -1,0 +1,34 @@
+import chalk from 'chalk'
+import Table from 'cli-table3'
+
+import type {RunResult} from '../run/result.js'
+import {renderHistory} from './history-lines.js'
+import {expectedText, showValue, verdictText} from './verdict.js'
+
+/**
+ * The `run` report: one row per run, then, for every run that diverged, read stale data or
+ * did not match its expectation, the history that shows how.
+ */
+export function renderRunTable(runs: readonly RunResult[]): string {
+  const table = new Table({
+    head: ['scenario', 'strategy', 'MySQL', 'Redis', 'verdict', 'DB queries', 'expected?', 'duration'].map((h) =>
+      chalk.bold(h),
+    ),
+    style: {head: [], border: []},
+    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+  })
+  for (const run of runs) {
+    table.push([
+      run.scenario,
+      run.strategy,
+      showValue(run.db, 'no row'),
+      showValue(run.cache, 'no key'),
+      verdictText(run),
+      String(run.dbQueries),
+      expectedText(run),
+      `${Math.round(run.durationMs)} ms`,
+    ])
+  }
+  const notable = runs.filter((r) => r.divergent || r.staleReads > 0 || r.dirtyReads > 0 || r.matchesExpected === false || r.stuck)
+  return [table.toString(), ...notable.map(renderHistory)].join('\n\n')
+}

@@ -1,0 +1,36 @@
+import type {ReadFinding} from '../check/reads.js'
+import type {HistoryEntry, OperationRecord, StepRecord} from '../history/types.js'
+import type {RunExpectation} from '../scenario/types.js'
+import type {BlockedActor, Schedule} from '../schedule/types.js'
+
+/** Everything one run of one scenario showed. Reports read it; `--json` prints a stable view of it. */
+export interface RunResult {
+  scenario: string
+  strategy: string
+  source: string
+  schedule: Schedule['kind']
+  /** MySQL's committed value after the run (null: no row). */
+  db: number | null
+  /** The cached value after the run (null: no key). */
+  cache: number | null
+  divergent: boolean
+  staleReads: number
+  dirtyReads: number
+  dbQueries: number
+  expected: RunExpectation | null
+  /** null when the scenario expects nothing. */
+  matchesExpected: boolean | null
+  mismatches: string[]
+  durationMs: number
+  /** Time spent in injected delays, summed over actors. */
+  injectedDelayMs: number
+  decisions: import("../schedule/types.js").Decision[]
+  /** The order the servers saw the steps in: replay it with `--order`. */
+  order: string[]
+  /** Set when the run could not finish: every remaining actor was blocked. */
+  stuck: BlockedActor[] | null
+  steps: StepRecord[]
+  entries: HistoryEntry[]
+  operations: OperationRecord[]
+  reads: ReadFinding[]
+}

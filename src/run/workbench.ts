@@ -1,0 +1,119 @@
+import {CachesimError} from '../errors/cachesim-error.js'
+import {ExitCode} from '../errors/exit-codes.js'
+import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import type {ActorName} from '../history/types.js'
+import type {KeySpace} from '../stores/keys.js'
+import {MysqlStore} from '../stores/mysql.js'
+import {RedisStore} from '../stores/redis.js'
+import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
+
+export interface WorkbenchOptions {
+  mysql: MysqlTarget
+  redis: RedisTarget
+  prefix: string
+}
+
+export interface StorePair {
+  mysql: MysqlStore
+  redis: RedisStore
+}
+
+/**
+ * The connections of one cachesim command: an observer pair that resets and reads the stores,
+ * and one pair per actor (per actor name and slot), opened on first use and kept for every run.
+ */
+export class Workbench {
+  readonly keys: KeySpace
+  private readonly actorStores = new Map<string, Promise<StorePair>>()
+  private closed = false
+
+  private constructor(
+    readonly options: WorkbenchOptions,
+    readonly observer: StorePair,
+  ) {
+    this.keys = {prefix: options.prefix}
+  }
+
+  /** Connects the observer and makes sure cachesim's database and table exist. */
+  static async open(options: WorkbenchOptions): Promise<Workbench> {
+    const [mysql, redis] = await Promise.allSettled([
+      MysqlStore.connect(options.mysql, {database: false}),
+      RedisStore.connect(options.redis),
+    ])
+    if (mysql.status === 'rejected' || redis.status === 'rejected') {
+      if (mysql.status === 'fulfilled') mysql.value.destroy()
+      if (redis.status === 'fulfilled') redis.value.destroy()
+      throw combine([mysql, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])))
+    }
+    const bench = new Workbench(options, {mysql: mysql.value, redis: redis.value})
+    try {
+      await mysql.value.ensureSchema()
+    } catch (error) {
+      bench.destroy()
+      throw error
+    }
+    return bench
+  }
+
+  /** The actor's own connections (its own MySQL and its own Redis); `slot` keeps parallel runs apart. */
+  stores(actor: ActorName, slot = 0): Promise<StorePair> {
+    if (this.closed) return Promise.reject(new CachesimError('internal: workbench is closed'))
+    const id = `${slot}/${actor}`
+    let pair = this.actorStores.get(id)
+    if (!pair) {
+      pair = connectPair(this.options)
+      this.actorStores.set(id, pair)
+      pair.catch(() => this.actorStores.delete(id))
+    }
+    return pair
+  }
+
+  /** Closes every connection politely. */
+  async close(): Promise<void> {
+    this.closed = true
+    const pairs = await Promise.allSettled([...this.actorStores.values()])
+    await Promise.allSettled(
+      [this.observer, ...pairs.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []))].flatMap((pair) => [
+        pair.mysql.close(),
+        pair.redis.close(),
+      ]),
+    )
+  }
+
+  /** Drops every connection at once (Ctrl-C): the servers roll back whatever was open. */
+  destroy(): void {
+    this.closed = true
+    this.observer.mysql.destroy()
+    this.observer.redis.destroy()
+    for (const pair of this.actorStores.values()) {
+      pair.then(
+        (p) => {
+          p.mysql.destroy()
+          p.redis.destroy()
+        },
+        () => {},
+      )
+    }
+  }
+}
+
+async function connectPair(options: WorkbenchOptions): Promise<StorePair> {
+  const [mysql, redis] = await Promise.allSettled([MysqlStore.connect(options.mysql), RedisStore.connect(options.redis)])
+  if (mysql.status === 'fulfilled' && redis.status === 'fulfilled') return {mysql: mysql.value, redis: redis.value}
+  if (mysql.status === 'fulfilled') mysql.value.destroy()
+  if (redis.status === 'fulfilled') redis.value.destroy()
+  throw combine([mysql, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])))
+}
+
+/** One error for one or two failed connections, so that a user sees both at once. */
+function combine(errors: unknown[]): unknown {
+  if (errors.length === 1) return errors[0]
+  const unavailable = errors.filter((e): e is StoreUnavailableError => e instanceof StoreUnavailableError)
+  if (unavailable.length !== errors.length) return errors[0]
+  return new CachesimError(
+    `cannot reach MySQL at ${unavailable[0]!.url} nor Redis at ${unavailable[1]!.url}: ${unavailable
+      .map((e) => e.message.replace(/^cannot reach \w+ at \S+ /, ''))
+      .join('; ')}`,
+    ExitCode.storeUnavailable,
+  )
+}

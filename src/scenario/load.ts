@@ -1,0 +1,136 @@
+import {readdir, readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {type Document, isMap, isPair, isScalar, LineCounter, parseDocument} from 'yaml'
+import type {z} from 'zod'
+
+import {BadInputError} from '../errors/bad-input-error.js'
+import {ScenarioError} from '../errors/scenario-error.js'
+import {strategyNames} from '../strategies/index.js'
+import {scenarioSchema} from './schema.js'
+import type {Scenario} from './types.js'
+import {toScenario} from './validate.js'
+
+/** The folder of built-in scenarios, shipped with the package. */
+export const BUILT_IN_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url))
+
+/** A path into the YAML document, as zod and the validator report it. */
+export type YamlPath = readonly PropertyKey[]
+
+/** Turns a problem at a path of the document into a ScenarioError at file:line:col. */
+export type Locate = (at: YamlPath, problem: string, onKey?: string) => ScenarioError
+
+/** Parses and validates one scenario file's text. `file` is used in messages only. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, uniqueKeys: true, prettyErrors: false})
+  const position = (offset: number) => {
+    const {line, col} = lineCounter.linePos(offset)
+    return {file, line, col}
+  }
+  const syntax = doc.errors[0]
+  if (syntax) throw new ScenarioError(position(syntax.pos[0]), firstLine(syntax.message))
+  if (!isMap(doc.contents)) throw new ScenarioError(position(0), 'a scenario is a YAML mapping (name:, strategy:, initial:, actors: …)')
+
+  const locate: Locate = (at, problem, onKey) => new ScenarioError(position(offsetOf(doc, at, onKey)), problem)
+  const parsed = scenarioSchema.safeParse(doc.toJS())
+  if (!parsed.success) throw describeIssues(parsed.error.issues, locate)
+  return toScenario(parsed.data, file, locate)
+}
+
+export async function loadScenarioFile(file: string): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as {code?: string}).code
+    throw new BadInputError(
+      code === 'ENOENT' ? `no such scenario file: ${file}` : `cannot read scenario file ${file} (${code ?? String(error)})`,
+    )
+  }
+  return parseScenario(text, file)
+}
+
+/** Loads a file, or every .yaml/.yml file in a folder (sorted by name). */
+export async function loadScenarios(target: string): Promise<Scenario[]> {
+  const info = await stat(target).catch(() => null)
+  if (!info) throw new BadInputError(`no such scenario file or folder: ${target}`)
+  if (!info.isDirectory()) return [await loadScenarioFile(target)]
+  const files = (await readdir(target)).filter((f) => /\.ya?ml$/.test(f)).sort()
+  if (files.length === 0) throw new BadInputError(`no .yaml scenario files in ${target}`)
+  const scenarios = await Promise.all(files.map((f) => loadScenarioFile(path.join(target, f))))
+  const seen = new Map<string, string>()
+  for (const scenario of scenarios) {
+    const other = seen.get(scenario.name)
+    if (other) throw new BadInputError(`two scenarios are named "${scenario.name}": ${other} and ${scenario.source}`)
+    seen.set(scenario.name, scenario.source)
+  }
+  return scenarios
+}
+
+/** The scenarios shipped with cachesim, grouped by strategy in the order `list` shows strategies. */
+export async function loadBuiltInScenarios(): Promise<Scenario[]> {
+  const scenarios = await loadScenarios(BUILT_IN_DIR)
+  for (const scenario of scenarios) scenario.source = `scenarios/${path.basename(scenario.source)}`
+  const rank = (s: Scenario) => strategyNames().indexOf(s.strategy)
+  return scenarios.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], locate: Locate): ScenarioError {
+  const issue = issues[0]!
+  const at = issue.path
+  const key = at.length > 0 ? String(at.at(-1)) : 'scenario'
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const unknown = issue.keys[0]!
+      return locate(at, `unknown key "${unknown}"${allowedKeys(at)}`, unknown)
+    }
+    case 'invalid_type':
+      return locate(at, /received undefined$/.test(issue.message) ? `"${key}" is required` : `"${key}" must be ${article(issue.expected)}`)
+    case 'invalid_value':
+      return locate(at, `"${key}" must be one of ${issue.values.map((v) => String(v)).join(', ')}`)
+    case 'invalid_key':
+      return locate(at.slice(0, -1), `"${key}": ${issue.issues[0]?.message ?? issue.message}`, key)
+    default:
+      return locate(at, `"${key}": ${issue.message}`)
+  }
+}
+
+const ALLOWED: Record<string, string[]> = {
+  '': Object.keys(scenarioSchema.shape),
+  initial: ['db', 'cache'],
+  actors: ['op', 'value', 'ops', 'startAfterMs'],
+  ops: ['op', 'value'],
+  delays: ['actor', 'before', 'after', 'ms', 'occurrence'],
+  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries'],
+}
+
+function allowedKeys(at: YamlPath): string {
+  const section = at.length === 0 ? '' : at.includes('ops') ? 'ops' : String(at[0])
+  const keys = ALLOWED[section]
+  return keys ? `; allowed here: ${keys.join(', ')}` : ''
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+}
+
+/** The source offset of the node at `at` (or of the key `onKey` inside it), else of the nearest parent. */
+function offsetOf(doc: Document, at: YamlPath, onKey?: string): number {
+  for (let depth = at.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(at.slice(0, depth) as unknown[], true)
+    if (depth === at.length && onKey !== undefined && isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === onKey)
+      const keyNode = pair && isPair(pair) ? pair.key : null
+      if (isScalar(keyNode) && keyNode.range) return keyNode.range[0]
+    }
+    const range = (node as {range?: [number, number, number]} | null | undefined)?.range
+    if (range) return range[0]
+  }
+  return 0
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+}

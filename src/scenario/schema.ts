@@ -1,0 +1,55 @@
+import {z} from 'zod'
+
+/**
+ * The shape of a scenario file. Strict everywhere: an unknown key is an error, not a silent
+ * no-op. Meaning (strategy names, step names, actors named in delays) is checked in validate.ts.
+ */
+const rowValue = z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1)
+const ms = z.number().min(0).max(600_000)
+
+const operationSchema = z.strictObject({
+  op: z.enum(['read', 'write']),
+  value: rowValue.optional(),
+})
+
+const actorSchema = z.strictObject({
+  op: z.enum(['read', 'write']).optional(),
+  value: rowValue.optional(),
+  ops: z.array(operationSchema).min(1).optional(),
+  startAfterMs: ms.optional(),
+})
+
+const delaySchema = z.strictObject({
+  actor: z.string(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  ms,
+  occurrence: z.number().int().min(1).optional(),
+})
+
+export const runExpectationSchema = z.strictObject({
+  divergent: z.boolean().optional(),
+  db: rowValue.nullable().optional(),
+  cache: rowValue.nullable().optional(),
+  staleReads: z.number().int().min(0).optional(),
+  dirtyReads: z.number().int().min(0).optional(),
+  dbQueries: z.number().int().min(0).optional(),
+})
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'use letters, digits, ".", "_" and "-" (at most 80)'),
+  description: z.string().optional(),
+  strategy: z.string(),
+  lock: z.enum(['local', 'redis']).optional(),
+  lockTtlMs: z.number().int().min(1).max(600_000).optional(),
+  cacheTtlMs: z.number().int().min(1).max(86_400_000).optional(),
+  initial: z.strictObject({db: rowValue.nullable(), cache: rowValue.nullable()}),
+  actors: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'actor names are a letter then letters, digits or _ (e.g. A, B, reader1)'),
+    actorSchema,
+  ),
+  delays: z.array(delaySchema).optional(),
+  expect: runExpectationSchema.optional(),
+})
+
+export type ScenarioInput = z.infer<typeof scenarioSchema>

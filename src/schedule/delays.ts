@@ -1,0 +1,66 @@
+import type {ActorName, StepName} from '../history/types.js'
+import {delay} from '../util/delay.js'
+import {type ActorTask, orderToken, type Schedule, type ScheduleOutcome, type StepRequest} from './types.js'
+
+/** A pause injected at a named step of one actor. */
+export interface InjectedDelay {
+  actor: ActorName
+  when: 'before' | 'after'
+  step: StepName
+  ms: number
+  /** Only the nth time the actor takes this step (from 1); every time when absent. */
+  occurrence?: number
+}
+
+/** How often a blocked step looks again under real time (a lock held by another actor). */
+const POLL_MS = 2
+
+/**
+ * Real time: every actor starts at its `startAfterMs` and runs as fast as the servers let it,
+ * except where a delay is injected. This is how the seed articles' races are told.
+ */
+export class DelaySchedule implements Schedule {
+  readonly kind = 'delays'
+  private readonly order: string[] = []
+  private injectedMs = 0
+
+  constructor(private readonly delays: readonly InjectedDelay[]) {}
+
+  async run(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome> {
+    await Promise.all(
+      actors.map(async (actor) => {
+        if (actor.startAfterMs > 0) await delay(actor.startAfterMs, signal)
+        await actor.body()
+      }),
+    )
+    return {order: [...this.order], decisions: [], stuck: null, injectedMs: this.injectedMs}
+  }
+
+  async beforeStep(request: StepRequest, signal: AbortSignal): Promise<void> {
+    await this.pause('before', request, signal)
+    this.order.push(orderToken(request.actor, request.step))
+  }
+
+  async afterStep(request: StepRequest, signal: AbortSignal): Promise<void> {
+    await this.pause('after', request, signal)
+  }
+
+  async waitBlocked(_request: StepRequest, _reason: string, signal: AbortSignal): Promise<void> {
+    await delay(POLL_MS, signal)
+  }
+
+  private async pause(when: 'before' | 'after', request: StepRequest, signal: AbortSignal): Promise<void> {
+    const ms = this.delays
+      .filter(
+        (d) =>
+          d.when === when &&
+          d.actor === request.actor &&
+          d.step === request.step &&
+          (d.occurrence === undefined || d.occurrence === request.occurrence),
+      )
+      .reduce((sum, d) => sum + d.ms, 0)
+    if (ms <= 0) return
+    this.injectedMs += ms
+    await delay(ms, signal)
+  }
+}

@@ -1,0 +1,108 @@
+import {Redis} from 'ioredis'
+
+import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import {describeConnectError} from './connect-error.js'
+import type {RedisTarget} from './urls.js'
+
+/** Deletes the key only while it still holds our token: a lock is never released by a bare DEL. */
+const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
+
+/**
+ * One Redis connection. It is handed full key names built from cachesim's prefix (see keys.ts)
+ * and never runs a command that reaches beyond them (no FLUSHDB, FLUSHALL, KEYS). Every command
+ * is counted.
+ */
+export class RedisStore {
+  readonly target: RedisTarget
+  /** Commands sent on this connection. */
+  commands = 0
+
+  private constructor(
+    private readonly client: Redis,
+    target: RedisTarget,
+  ) {
+    this.target = target
+  }
+
+  static async connect(target: RedisTarget): Promise<RedisStore> {
+    const client = new Redis(target.url, {
+      lazyConnect: true,
+      connectTimeout: 3000,
+      // Fail fast and say so, rather than retrying forever behind the user's back.
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    })
+    let lastError: unknown
+    client.on('error', (error: unknown) => {
+      lastError = error
+    })
+    try {
+      await client.connect()
+    } catch (error) {
+      client.disconnect()
+      const e = (lastError ?? error) as {code?: string; message?: string}
+      const reason = /NOAUTH|WRONGPASS|invalid password/i.test(e.message ?? '')
+        ? 'authentication failed: check the password in the URL'
+        : describeConnectError(e.code, e.message)
+      throw new StoreUnavailableError('Redis', target.display, reason, {cause: error})
+    }
+    return new RedisStore(client, target)
+  }
+
+  async get(key: string): Promise<string | null> {
+    this.commands += 1
+    return this.client.get(key)
+  }
+
+  /** SET, with a time to live in milliseconds when given. */
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.commands += 1
+    if (ttlMs === undefined) await this.client.set(key, value)
+    else await this.client.set(key, value, 'PX', ttlMs)
+  }
+
+  /** DEL; returns how many keys it removed (0 or 1). */
+  async del(key: string): Promise<number> {
+    this.commands += 1
+    return this.client.del(key)
+  }
+
+  /** SET key token NX PX ttl: true when we took the lock. */
+  async setIfAbsent(key: string, token: string, ttlMs: number): Promise<boolean> {
+    this.commands += 1
+    return (await this.client.set(key, token, 'PX', ttlMs, 'NX')) === 'OK'
+  }
+
+  /** Deletes the key only if it still holds `token`; true when it did. */
+  async deleteIfEquals(key: string, token: string): Promise<boolean> {
+    this.commands += 1
+    return (await this.client.eval(COMPARE_AND_DELETE, 1, key, token)) === 1
+  }
+
+  /** Sets or deletes each key in one round trip (observer only). */
+  async reset(values: ReadonlyMap<string, string | null>): Promise<void> {
+    const pipeline = this.client.multi()
+    for (const [key, value] of values) {
+      if (value === null) pipeline.del(key)
+      else pipeline.set(key, value)
+    }
+    this.commands += values.size
+    await pipeline.exec()
+  }
+
+  /** Deletes exactly these keys, which the caller created. */
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    this.commands += 1
+    await this.client.del(...keys)
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect())
+  }
+
+  destroy(): void {
+    this.client.disconnect()
+  }
+}

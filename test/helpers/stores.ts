@@ -1,0 +1,74 @@
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+import mysql from 'mysql2/promise'
+import {Redis} from 'ioredis'
+
+import type {WorkbenchOptions} from '../../src/run/workbench.js'
+import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
+
+/**
+ * Every test process works in a database and a key prefix of its own, so that tests never
+ * touch a user's `cachesim` data nor each other's, and can remove exactly what they made.
+ */
+const id = `t${process.pid}`
+const mysqlBase = process.env.CACHESIM_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/'
+const redisUrl = process.env.CACHESIM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'
+
+export const testDatabase = `cachesim_${id}`
+export const testPrefix = `cachesim-${id}:`
+export const testMysqlUrl = new URL(testDatabase, mysqlBase.endsWith('/') ? mysqlBase : `${mysqlBase}/`).toString()
+export const testRedisUrl = redisUrl
+
+export function testStores(): WorkbenchOptions {
+  return {mysql: parseMysqlUrl(testMysqlUrl), redis: parseRedisUrl(testRedisUrl), prefix: testPrefix}
+}
+
+/** Drops this process's test database and deletes its keys: only what the tests created. */
+export async function removeTestData(): Promise<void> {
+  const target = parseMysqlUrl(testMysqlUrl)
+  const connection = await mysql.createConnection({host: target.host, port: target.port, user: target.user, password: target.password ?? ''})
+  await connection.query(`DROP DATABASE IF EXISTS \`${testDatabase}\``)
+  await connection.end()
+  const redis = new Redis(testRedisUrl)
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${testPrefix}*`, 'COUNT', 1000)
+    if (keys.length > 0) await redis.del(...keys)
+    cursor = next
+  } while (cursor !== '0')
+  await redis.quit()
+}
+
+export const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the real CLI in a child process, on this process's test database and prefix. */
+export function runCli(args: string[], options: {env?: Record<string, string>; onSpawn?: (pid: number) => void} = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: {
+        ...process.env,
+        CACHESIM_MYSQL_URL: testMysqlUrl,
+        CACHESIM_REDIS_URL: testRedisUrl,
+        CACHESIM_PREFIX: testPrefix,
+        NO_COLOR: '1',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    if (child.pid !== undefined) options.onSpawn?.(child.pid)
+    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
+  })
+}
