@@ -18,7 +18,7 @@ export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
 export {loadBuiltInScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
-export {resolveScenarios, withDelays} from './scenario/resolve.js'
+export {resolveScenarios, scenariosToCheck, withDelays} from './scenario/resolve.js'
 
 export type {InjectedDelay} from './schedule/delays.js'
 export {DelaySchedule} from './schedule/delays.js'
@@ -32,9 +32,17 @@ export {compareExpectation} from './check/expectation.js'
 
 export type {RunResult} from './run/result.js'
 export {runScenario} from './run/run-scenario.js'
-export {runScenarios} from './run/run-scenarios.js'
+export {exploreScenarios, runScenarios} from './run/run-scenarios.js'
+export {exploreScenario, type ExploreResult, DEFAULT_MAX_ORDERS} from './run/explore-scenario.js'
 export {Workbench, type WorkbenchOptions} from './run/workbench.js'
 
 export {renderRunTable} from './report/run-table.js'
 export {renderHistory} from './report/history-lines.js'
-export {toRunJson, type RunJson, type StepJson} from './report/json.js'
+export {toExploreJson, toRunJson, verdictOf, type ExploreJson, type OrderJson, type RunJson, type StepJson, type Verdict} from './report/json.js'
+export {renderExploreTable} from './report/explore-table.js'
+export {renderTimeline} from './report/timeline.js'
+export {renderHtmlReport, writeHtmlReport} from './report/html.js'
+export {renderJunit} from './report/junit.js'
+export {renderMarkdown} from './report/markdown.js'
+export {writeReport} from './report/write-report.js'
+export {checkScenarios, type CheckResult} from './run/check-scenarios.js'

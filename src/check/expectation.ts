@@ -1,4 +1,4 @@
-import type {RunExpectation} from '../scenario/types.js'
+import type {CountExpectation, Expectation, ExploreExpectation, RunExpectation} from '../scenario/types.js'
 
 export interface ObservedRun {
   divergent: boolean
@@ -9,7 +9,7 @@ export interface ObservedRun {
   dbQueries: number
 }
 
-const LABELS: Record<keyof RunExpectation, string> = {
+const LABELS: Record<Exclude<keyof RunExpectation, 'explore'>, string> = {
   divergent: 'divergent',
   db: 'MySQL value',
   cache: 'Redis value',
@@ -21,13 +21,78 @@ const LABELS: Record<keyof RunExpectation, string> = {
 /** Every way the run differs from its `expect:`, as short phrases; empty when it matches. */
 export function compareExpectation(expect: RunExpectation, observed: ObservedRun): string[] {
   const mismatches: string[] = []
-  for (const key of Object.keys(LABELS) as (keyof RunExpectation)[]) {
+  for (const key of Object.keys(LABELS) as (keyof typeof LABELS)[]) {
     if (!(key in expect)) continue
     const want = expect[key]
     const got = observed[key]
     if (want !== got) mismatches.push(`${LABELS[key]}: expected ${show(want)}, got ${show(got)}`)
   }
   return mismatches
+}
+
+/** The part of `expect:` about a single run, or null when it pins only what explore finds. */
+export function runExpectation(expect: Expectation | undefined): RunExpectation | null {
+  if (expect === undefined) return null
+  const {explore: _explore, ...run} = expect
+  return Object.keys(run).length > 0 ? run : null
+}
+
+const EXPLORE_LABELS: Record<Exclude<keyof ExploreExpectation, 'witness'>, string> = {
+  orders: 'orders',
+  impossibleOrders: 'impossible orders',
+  divergentOrders: 'divergent orders',
+  staleOrders: 'orders with stale reads',
+  dirtyOrders: 'orders with dirty reads',
+}
+
+export interface ObservedExploration {
+  orders: number
+  impossibleOrders: number
+  divergentOrders: number
+  staleOrders: number
+  dirtyOrders: number
+  /** The shortest divergent order, or null when none diverged. */
+  witness: string | null
+  /** False when --max-orders cut the search short: counts are then lower bounds. */
+  complete: boolean
+}
+
+/** Every way an exploration differs from `expect: { explore: … }`; empty when it matches. */
+export function compareExploreExpectation(expect: ExploreExpectation, observed: ObservedExploration): string[] {
+  const mismatches: string[] = []
+  if (!observed.complete) mismatches.push('the search stopped at --max-orders, so the counts are incomplete')
+  for (const key of Object.keys(EXPLORE_LABELS) as (keyof typeof EXPLORE_LABELS)[]) {
+    const want = expect[key]
+    if (want === undefined) continue
+    if (!countMatches(want, observed[key])) mismatches.push(`${EXPLORE_LABELS[key]}: expected ${want}, got ${observed[key]}`)
+  }
+  if (expect.witness !== undefined) {
+    const want = expect.witness.trim().split(/[\s,]+/).join(' ')
+    if (want !== observed.witness) mismatches.push(`witness: expected "${want}", got ${observed.witness === null ? 'none' : `"${observed.witness}"`}`)
+  }
+  return mismatches
+}
+
+/** 2 matches 2; ">0", ">=1", "<3", "<=3", "=2", "!=0" compare. */
+export function countMatches(want: CountExpectation, got: number): boolean {
+  if (typeof want === 'number') return got === want
+  const match = /^\s*(>=|<=|>|<|=|!=)?\s*(\d+)\s*$/.exec(want)
+  if (!match) return false
+  const n = Number(match[2])
+  switch (match[1]) {
+    case '>':
+      return got > n
+    case '>=':
+      return got >= n
+    case '<':
+      return got < n
+    case '<=':
+      return got <= n
+    case '!=':
+      return got !== n
+    default:
+      return got === n
+  }
 }
 
 function show(value: unknown): string {

@@ -38,6 +38,12 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
       summary: 'Replay exactly this order of steps, e.g. "A:db.update B:cache.get B:db.select A:cache.del B:cache.set".',
       description: 'Every run prints its order; paste it back to replay the run step by step. Delays are ignored.',
     }),
+    step: Flags.boolean({
+      summary: 'Pause before each step until Enter is pressed, showing the step and both stores (a terminal is needed).',
+      description: 'With --order, walks through that order; without, through the order the scenario\'s delays produce. Ends with the swimlane (--timeline).',
+    }),
+    timeline: Flags.boolean({summary: 'Show every run as a swimlane, one column per actor.'}),
+    html: Flags.string({summary: 'Write a self-contained HTML page with every run to this file.'}),
     lock: Flags.option({
       summary: 'Lock used by strategies that take one.',
       options: ['local', 'redis'] as const,
@@ -55,14 +61,22 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     const stores = storeOptions(flags)
     const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withDelays(s, delays))
-    const results = await lab.runScenarios(scenarios, {
-      stores,
-      signal: this.interrupt.signal,
-      ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-      ...(order === undefined ? {} : {order}),
-      onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
-    })
-    if (!this.jsonEnabled()) this.log(lab.renderRunTable(results))
+    const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
+    let results
+    try {
+      results = await lab.runScenarios(scenarios, {
+        stores,
+        signal: this.interrupt.signal,
+        ...(flags.lock === undefined ? {} : {lock: flags.lock}),
+        ...(order === undefined ? {} : {order}),
+        ...(stepper ? {step: stepper.hook} : {}),
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+      })
+    } finally {
+      stepper?.close()
+    }
+    if (flags.html !== undefined) await lab.writeHtmlReport(flags.html, results, `cachesim run ${args.target}`)
+    if (!this.jsonEnabled()) this.log(lab.renderRunTable(results, {timeline: flags.timeline || flags.step}))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
     return results.map(lab.toRunJson)
   }

@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
-import type {StepRecord} from '../history/types.js'
 import type {RunResult} from '../run/result.js'
+import {describeStep} from './describe-step.js'
 import {showValue} from './verdict.js'
 
 /** A few lines that tell how a run went: each step, when it landed, what it read or wrote. */
@@ -13,7 +13,8 @@ export function renderHistory(run: RunResult): string {
   const actorWidth = Math.max(...run.steps.map((s) => s.actor.length), 1)
   for (const step of run.steps) {
     const at = `${step.startMs.toFixed(1).padStart(7)} ms`
-    lines.push(`  ${chalk.dim(at)}  ${step.actor.padEnd(actorWidth)}  ${step.step.padEnd(12)} ${describeStep(step)}`)
+    const text = describeStep(step)
+    lines.push(`  ${chalk.dim(at)}  ${step.actor.padEnd(actorWidth)}  ${step.step.padEnd(12)} ${step.type === 'ok' ? text : chalk.red(text)}`.trimEnd())
   }
   for (const read of run.reads) {
     lines.push(
@@ -26,26 +27,13 @@ export function renderHistory(run: RunResult): string {
   if (run.stuck) {
     for (const b of run.stuck) lines.push(chalk.red(`  stuck: ${b.actor}'s ${b.step} ${b.reason}`))
   }
-  lines.push(chalk.dim(`  replay: cachesim run ${quote(run.source)} --order "${run.order.join(' ')}"`))
+  lines.push(chalk.dim(`  replay: ${replayCommand(run)}`))
   return lines.join('\n')
 }
 
-function describeStep(step: StepRecord): string {
-  if (step.type === 'fail' || step.type === 'info') {
-    return chalk.red(`${step.type === 'fail' ? 'failed' : 'outcome unknown'}: ${step.error ?? ''}`)
-  }
-  if (step.type === 'pending') return chalk.red('did not finish')
-  switch (step.step) {
-    case 'cache.get':
-      return step.value === null ? 'miss' : `hit ${step.value}`
-    case 'db.select':
-      return step.value === null ? 'no row' : `read ${step.value}`
-    case 'db.update':
-    case 'cache.set':
-      return `→ ${step.value}`
-    default:
-      return step.value === null ? '' : String(step.value)
-  }
+/** The command that replays a run step by step. */
+export function replayCommand(run: RunResult): string {
+  return `cachesim run ${quote(run.target)} --order "${run.order.join(' ')}"`
 }
 
 function quote(text: string): string {

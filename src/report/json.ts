@@ -1,6 +1,7 @@
 import type {StepRecord} from '../history/types.js'
+import type {ExploreResult} from '../run/explore-scenario.js'
 import type {RunResult} from '../run/result.js'
-import type {RunExpectation} from '../scenario/types.js'
+import type {ExploreExpectation, RunExpectation} from '../scenario/types.js'
 
 /** One step in `--json` output. Field names are an interface: add, never rename. */
 export interface StepJson {
@@ -21,8 +22,11 @@ export interface RunJson {
   strategy: string
   source: string
   schedule: RunResult['schedule']
+  initial: RunResult['initial']
   db: number | null
   cache: number | null
+  /** consistent, divergent, stale (reads), dirty (reads), or impossible (could not finish). */
+  verdict: Verdict
   divergent: boolean
   staleReads: number
   dirtyReads: number
@@ -45,8 +49,10 @@ export function toRunJson(run: RunResult): RunJson {
     strategy: run.strategy,
     source: run.source,
     schedule: run.schedule,
+    initial: run.initial,
     db: run.db,
     cache: run.cache,
+    verdict: verdictOf(run),
     divergent: run.divergent,
     staleReads: run.staleReads,
     dirtyReads: run.dirtyReads,
@@ -74,6 +80,72 @@ export function toRunJson(run: RunResult): RunJson {
   }
 }
 
+export type Verdict = 'consistent' | 'divergent' | 'stale' | 'dirty' | 'impossible'
+
+/** The one word for a run: the worst thing it showed. */
+export function verdictOf(run: RunResult): Verdict {
+  if (run.stuck) return 'impossible'
+  if (run.divergent) return 'divergent'
+  if (run.staleReads > 0) return 'stale'
+  if (run.dirtyReads > 0) return 'dirty'
+  return 'consistent'
+}
+
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000
+}
+
+/** One order in `explore --json`: a run without its step-by-step history. */
+export type OrderJson = Omit<RunJson, 'history' | 'expected' | 'matchesExpected' | 'mismatches'>
+
+/** One explored scenario in `explore --json`. Field names are an interface: add, never rename. */
+export interface ExploreJson {
+  scenario: string
+  strategy: string
+  source: string
+  /** all: every order was enumerated; random: a seeded sample. */
+  mode: 'all' | 'random'
+  /** False when --max-orders stopped the search: counts are then lower bounds. */
+  complete: boolean
+  orders: number
+  distinctOrders: number
+  impossibleOrders: number
+  divergentOrders: number
+  staleOrders: number
+  dirtyOrders: number
+  /** The shortest divergent order (fewest steps, then fewest switches between actors). */
+  witness: string | null
+  expected: ExploreExpectation | null
+  matchesExpected: boolean | null
+  mismatches: string[]
+  durationMs: number
+  /** The witness run with its history. */
+  witnessRun: RunJson | null
+  runs: OrderJson[]
+}
+
+export function toExploreJson(result: ExploreResult): ExploreJson {
+  return {
+    scenario: result.scenario,
+    strategy: result.strategy,
+    source: result.source,
+    mode: result.mode,
+    complete: result.complete,
+    orders: result.orders,
+    distinctOrders: result.distinctOrders,
+    impossibleOrders: result.impossibleOrders,
+    divergentOrders: result.divergentOrders,
+    staleOrders: result.staleOrders,
+    dirtyOrders: result.dirtyOrders,
+    witness: result.witness,
+    expected: result.expected,
+    matchesExpected: result.matchesExpected,
+    mismatches: result.mismatches,
+    durationMs: round(result.durationMs),
+    witnessRun: result.witnessRun ? toRunJson(result.witnessRun) : null,
+    runs: result.runs.map((run) => {
+      const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, ...order} = toRunJson(run)
+      return order
+    }),
+  }
 }

@@ -3,13 +3,14 @@ import Table from 'cli-table3'
 
 import type {RunResult} from '../run/result.js'
 import {renderHistory} from './history-lines.js'
+import {renderTimeline} from './timeline.js'
 import {expectedText, showValue, verdictText} from './verdict.js'
 
 /**
  * The `run` report: one row per run, then, for every run that diverged, read stale data or
  * did not match its expectation, the history that shows how.
  */
-export function renderRunTable(runs: readonly RunResult[]): string {
+export function renderRunTable(runs: readonly RunResult[], options: {timeline?: boolean} = {}): string {
   const table = new Table({
     head: ['scenario', 'strategy', 'MySQL', 'Redis', 'verdict', 'DB queries', 'expected?', 'duration'].map((h) =>
       chalk.bold(h),
@@ -29,6 +30,7 @@ export function renderRunTable(runs: readonly RunResult[]): string {
       `${Math.round(run.durationMs)} ms`,
     ])
   }
+  if (options.timeline) return [table.toString(), ...runs.map(renderTimeline)].join('\n\n')
   const notable = runs.filter((r) => r.divergent || r.staleReads > 0 || r.dirtyReads > 0 || r.matchesExpected === false || r.stuck)
   return [table.toString(), ...notable.map(renderHistory)].join('\n\n')
 }

@@ -8,7 +8,11 @@ export interface RunResult {
   scenario: string
   strategy: string
   source: string
+  /** What to pass to `cachesim run` to run this scenario again: its name if built in, else its path. */
+  target: string
   schedule: Schedule['kind']
+  /** The row and the cached value the run started from (null: no row, no key). */
+  initial: {db: number | null; cache: number | null}
   /** MySQL's committed value after the run (null: no row). */
   db: number | null
   /** The cached value after the run (null: no key). */

@@ -2,14 +2,18 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {Scenario} from '../scenario/types.js'
 import {DelaySchedule} from '../schedule/delays.js'
 import type {LockKind} from '../schedule/locks.js'
-import {type OrderToken, scriptSelector} from '../schedule/script.js'
-import {SteppedSchedule} from '../schedule/stepped.js'
+import {type OrderToken, parseOrder, scriptSelector} from '../schedule/script.js'
+import {type PendingStep, SteppedSchedule} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
 import {getStrategy} from '../strategies/index.js'
 import type {ScheduleHooks} from './run-scenario.js'
+import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import {Workbench, type WorkbenchOptions} from './workbench.js'
+
+/** Called before each step of a stepped replay with what goes next, where, and how to read the stores. */
+export type StepHook = (next: PendingStep, position: number, total: number, peek: ScheduleHooks['peek']) => Promise<void>
 
 export interface RunScenariosOptions {
   stores: WorkbenchOptions
@@ -18,6 +22,11 @@ export interface RunScenariosOptions {
   lock?: LockKind
   /** Replays exactly this order (one scenario only); delays are then ignored. */
   order?: OrderToken[]
+  /**
+   * Awaited before each step (`--step`): the run goes one step at a time, in the given order or
+   * else in the order the scenario's delays produce (found by running it once first).
+   */
+  step?: StepHook
   /** Called once the stores are open, e.g. to drop every connection on Ctrl-C. */
   onOpen?: (bench: Workbench) => void
   /** Called after each run, e.g. to print progress. */
@@ -35,14 +44,24 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
   options.onOpen?.(bench)
   try {
     const results: RunResult[] = []
+    const lock = options.lock === undefined ? {} : {lock: options.lock}
     for (const scenario of scenarios) {
+      const {step} = options
+      // --step without --order walks through the order the scenario's delays produce.
+      const replay =
+        order ?? (step ? parseOrder((await runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal: options.signal, ...lock})).order.join(' ')) : undefined)
       const result = await runScenario(scenario, bench, {
         schedule: (hooks: ScheduleHooks): Schedule =>
-          order
-            ? new SteppedSchedule({kind: 'script', selector: scriptSelector(order), ...hooks})
+          replay
+            ? new SteppedSchedule({
+                kind: 'script',
+                selector: scriptSelector(replay),
+                ...hooks,
+                ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek)} : {}),
+              })
             : new DelaySchedule(scenario.delays),
         signal: options.signal,
-        ...(options.lock === undefined ? {} : {lock: options.lock}),
+        ...lock,
       })
       results.push(result)
       options.onResult?.(result)
@@ -67,5 +86,26 @@ function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]
     if (!strategy.steps.includes(token.step)) {
       throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; its steps: ${strategy.steps.join(', ')}`)
     }
+  }
+}
+
+export interface ExploreScenariosOptions extends Omit<ExploreScenarioOptions, 'signal'> {
+  stores: WorkbenchOptions
+  signal: AbortSignal
+  onOpen?: (bench: Workbench) => void
+}
+
+/** Explores each scenario in turn on one set of connections. */
+export async function exploreScenarios(scenarios: readonly Scenario[], options: ExploreScenariosOptions): Promise<ExploreResult[]> {
+  const {stores, onOpen, ...explore} = options
+  const bench = await Workbench.open(stores)
+  onOpen?.(bench)
+  try {
+    const results: ExploreResult[] = []
+    for (const scenario of scenarios) results.push(await exploreScenario(scenario, bench, explore))
+    return results
+  } finally {
+    if (options.signal.aborted) bench.destroy()
+    else await bench.close()
   }
 }

@@ -72,7 +72,10 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
 /** The scenarios shipped with cachesim, grouped by strategy in the order `list` shows strategies. */
 export async function loadBuiltInScenarios(): Promise<Scenario[]> {
   const scenarios = await loadScenarios(BUILT_IN_DIR)
-  for (const scenario of scenarios) scenario.source = `scenarios/${path.basename(scenario.source)}`
+  for (const scenario of scenarios) {
+    scenario.source = `scenarios/${path.basename(scenario.source)}`
+    scenario.builtIn = true
+  }
   const rank = (s: Scenario) => strategyNames().indexOf(s.strategy)
   return scenarios.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
 }
@@ -103,11 +106,12 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['op', 'value', 'ops', 'startAfterMs'],
   ops: ['op', 'value'],
   delays: ['actor', 'before', 'after', 'ms', 'occurrence'],
-  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries'],
+  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'explore'],
+  explore: ['orders', 'impossibleOrders', 'divergentOrders', 'staleOrders', 'dirtyOrders', 'witness'],
 }
 
 function allowedKeys(at: YamlPath): string {
-  const section = at.length === 0 ? '' : at.includes('ops') ? 'ops' : String(at[0])
+  const section = at.length === 0 ? '' : at.includes('ops') ? 'ops' : at.includes('explore') ? 'explore' : String(at[0])
   const keys = ALLOWED[section]
   return keys ? `; allowed here: ${keys.join(', ')}` : ''
 }

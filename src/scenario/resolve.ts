@@ -49,3 +49,16 @@ export function withDelays(scenario: Scenario, extra: readonly InjectedDelay[]):
 async function exists(file: string): Promise<boolean> {
   return (await stat(file).catch(() => null)) !== null
 }
+
+/** What `check` checks: the given files and folders, else ./scenarios when it exists, else the built-in scenarios. */
+export async function scenariosToCheck(paths: readonly string[]): Promise<Scenario[]> {
+  if (paths.length === 0) return (await exists('scenarios')) ? loadScenarios('scenarios') : loadBuiltInScenarios()
+  const loaded = (await Promise.all(paths.map((p) => loadScenarios(p)))).flat()
+  const seen = new Map<string, string>()
+  for (const scenario of loaded) {
+    const other = seen.get(scenario.name)
+    if (other && other !== scenario.source) throw new BadInputError(`two scenarios are named "${scenario.name}": ${other} and ${scenario.source}`)
+    seen.set(scenario.name, scenario.source)
+  }
+  return loaded
+}

@@ -27,6 +27,21 @@ const delaySchema = z.strictObject({
   occurrence: z.number().int().min(1).optional(),
 })
 
+/** A count, exact (2) or compared (">0", "<=3"). */
+const count = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\s*(>=|<=|>|<|=|!=)?\s*\d+\s*$/, 'use a number or a comparison such as ">0" or "<=3"'),
+])
+
+export const exploreExpectationSchema = z.strictObject({
+  orders: count.optional(),
+  impossibleOrders: count.optional(),
+  divergentOrders: count.optional(),
+  staleOrders: count.optional(),
+  dirtyOrders: count.optional(),
+  witness: z.string().optional(),
+})
+
 export const runExpectationSchema = z.strictObject({
   divergent: z.boolean().optional(),
   db: rowValue.nullable().optional(),
@@ -34,6 +49,7 @@ export const runExpectationSchema = z.strictObject({
   staleReads: z.number().int().min(0).optional(),
   dirtyReads: z.number().int().min(0).optional(),
   dbQueries: z.number().int().min(0).optional(),
+  explore: exploreExpectationSchema.optional(),
 })
 
 export const scenarioSchema = z.strictObject({

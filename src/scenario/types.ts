@@ -22,6 +22,25 @@ export interface RunExpectation {
   dbQueries?: number
 }
 
+/** A count pinned exactly (2) or by a comparison (">0", "<=3"). */
+export type CountExpectation = number | string
+
+/** What exploring every order of a scenario is expected to show. */
+export interface ExploreExpectation {
+  orders?: CountExpectation
+  impossibleOrders?: CountExpectation
+  divergentOrders?: CountExpectation
+  staleOrders?: CountExpectation
+  dirtyOrders?: CountExpectation
+  /** The shortest divergent order, as `cachesim explore` prints it. */
+  witness?: string
+}
+
+/** A scenario's `expect:`: a run's outcome (its delays), and optionally what explore finds. */
+export interface Expectation extends RunExpectation {
+  explore?: ExploreExpectation
+}
+
 /**
  * A race, as data: initial state, actors and what each does, delays at named steps, and the
  * outcome the literature gives.
@@ -29,8 +48,10 @@ export interface RunExpectation {
 export interface Scenario {
   name: string
   description: string
-  /** Where it was loaded from (`built-in` or a path), for messages. */
+  /** Where it was loaded from (`scenarios/<file>` for built-ins, else the path given), for messages. */
   source: string
+  /** Shipped with cachesim: `cachesim run <name>` finds it from anywhere. */
+  builtIn: boolean
   strategy: string
   lock: LockKind
   lockTtlMs: number
@@ -39,5 +60,5 @@ export interface Scenario {
   initial: {db: number | null; cache: number | null}
   actors: ActorSpec[]
   delays: InjectedDelay[]
-  expect?: RunExpectation
+  expect?: Expectation
 }

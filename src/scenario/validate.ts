@@ -1,4 +1,5 @@
 import type {InjectedDelay} from '../schedule/delays.js'
+import {parseOrder} from '../schedule/script.js'
 import {findStrategy, strategyNames} from '../strategies/index.js'
 import type {Locate} from './load.js'
 import type {ScenarioInput} from './schema.js'
@@ -55,6 +56,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     name: input.name,
     description: input.description?.trim() ?? '',
     source,
+    builtIn: false,
     strategy: strategy.name,
     lock: input.lock ?? 'local',
     lockTtlMs: input.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
@@ -63,8 +65,29 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     delays,
   }
   if (input.cacheTtlMs !== undefined) scenario.cacheTtlMs = input.cacheTtlMs
-  if (input.expect !== undefined) scenario.expect = stripUndefined(input.expect)
+  if (input.expect !== undefined) {
+    const {explore, ...run} = input.expect
+    scenario.expect = stripUndefined(run)
+    if (explore !== undefined) {
+      if (explore.witness !== undefined) checkWitness(explore.witness, names, strategy.steps, locate)
+      scenario.expect.explore = stripUndefined(explore)
+    }
+  }
   return scenario
+}
+
+function checkWitness(witness: string, actors: readonly string[], steps: readonly string[], locate: Locate): void {
+  const at = ['expect', 'explore', 'witness']
+  let tokens
+  try {
+    tokens = parseOrder(witness)
+  } catch (error) {
+    throw locate(at, (error as Error).message.replace('--order', 'witness'))
+  }
+  for (const token of tokens) {
+    if (!actors.includes(token.actor)) throw locate(at, `witness: no actor named "${token.actor}"; actors: ${actors.join(', ')}`)
+    if (!steps.includes(token.step)) throw locate(at, `witness: no step "${token.step}" in this strategy; its steps: ${steps.join(', ')}`)
+  }
 }
 
 function toOperation(op: {op: 'read' | 'write'; value?: number | undefined}, at: (string | number)[], locate: Locate): Operation {

@@ -73,7 +73,7 @@ export class ActorRuntime implements Actor {
     sends: StepValue = null,
   ): Promise<T> {
     const {schedule, history, signal} = this.setup
-    const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name)}
+    const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
     await schedule.beforeStep(request, signal)
     const invocation = history.invoke(this.name, name, sends)
     const context: StepContext = {

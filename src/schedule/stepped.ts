@@ -1,5 +1,5 @@
 import {CachesimError} from '../errors/cachesim-error.js'
-import type {ActorName, StepName} from '../history/types.js'
+import type {ActorName, StepName, StepValue} from '../history/types.js'
 import {abortReason} from '../util/delay.js'
 import {type Deferred, deferred} from '../util/deferred.js'
 import type {
@@ -16,6 +16,8 @@ import {orderToken} from './types.js'
 export interface PendingStep {
   actor: ActorName
   step: StepName
+  /** The value a write step will send (null for reads). */
+  sends: StepValue
 }
 
 /** What a selector may know about the actors that cannot go right now. */
@@ -59,6 +61,8 @@ export interface SteppedOptions {
    * stop: it must end the store calls still in flight for these actors (e.g. KILL QUERY).
    */
   unstick?: (actors: readonly ActorName[]) => Promise<void>
+  /** Called before each step is released, and awaited: `--step` waits for Enter here. */
+  beforeRelease?: (next: PendingStep, position: number) => Promise<void>
 }
 
 /** How often a step that could be waiting on a row lock, but is not known to, is looked at again. */
@@ -101,6 +105,7 @@ export class SteppedSchedule implements Schedule {
   private readonly probe: ServerWaitProbe | undefined
   private readonly stepTimeoutMs: number
   private readonly unstick: ((actors: readonly ActorName[]) => Promise<void>) | undefined
+  private readonly beforeRelease: ((next: PendingStep, position: number) => Promise<void>) | undefined
   private abandoned: unknown = null
   private readonly states = new Map<ActorName, ActorState>()
   private readonly order: string[] = []
@@ -116,6 +121,7 @@ export class SteppedSchedule implements Schedule {
     this.probe = options.probe
     this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
     this.unstick = options.unstick
+    this.beforeRelease = options.beforeRelease
   }
 
   async run(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome> {
@@ -125,9 +131,13 @@ export class SteppedSchedule implements Schedule {
       onAbort = () => resolve(true)
       signal.addEventListener('abort', onAbort, {once: true})
     })
+    // One timer per run, not per wait: it wakes settle() now and then so that a step that
+    // never ends is noticed within its bound.
+    const watchdog = setInterval(() => this.wake(), Math.min(1000, this.stepTimeoutMs / 4))
     try {
       return await this.runActors(actors, signal)
     } finally {
+      clearInterval(watchdog)
       signal.removeEventListener('abort', onAbort)
     }
   }
@@ -173,6 +183,7 @@ export class SteppedSchedule implements Schedule {
         if (enabled.length > 1) {
           this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), chosen})
         }
+        if (this.beforeRelease) await this.beforeRelease(enabled.find((p) => p.actor === chosen)!, this.order.length)
         this.releaseStep(chosen)
       }
     } catch (error) {
@@ -238,7 +249,8 @@ export class SteppedSchedule implements Schedule {
       // Only a step that could be waiting on a lock is asked about; the rest are simply awaited.
       const suspects = running.length > 0 ? [] : inStep.filter((s) => this.probe?.mayWait(s.name) ?? true)
       if (suspects.length === 0) {
-        await this.nextChange(seen, left)
+        // No timer here (this wait happens for every step): the run's watchdog wakes us to check the bound.
+        await this.nextChange(seen, Infinity)
         continue
       }
       // Let a just-released call reach its driver first (one turn of the event loop), then ask.
@@ -289,7 +301,7 @@ export class SteppedSchedule implements Schedule {
   private pending(): PendingStep[] {
     return [...this.states.values()]
       .filter((s) => s.phase === 'gate' && s.request)
-      .map((s) => ({actor: s.name, step: s.request!.step}))
+      .map((s) => ({actor: s.name, step: s.request!.step, sends: s.request!.sends}))
   }
 
   private blocked(): BlockedActor[] {
@@ -319,21 +331,27 @@ export class SteppedSchedule implements Schedule {
     if (inFlight.length > 0) await this.unstick?.(inFlight)
   }
 
-  private enter(actor: ActorName, phase: Phase): void {
-    const state = this.state(actor)
+  /** Wakes whoever waits in nextChange, as a phase change would. */
+  private wake(): void {
     this.version += 1
-    state.phase = phase
-    state.since = performance.now()
-    if (phase !== 'step') state.serverBlocked = false
-    state.sent = false
     const changed = this.changed
     this.changed = deferred()
     changed.resolve()
   }
 
+  private enter(actor: ActorName, phase: Phase): void {
+    const state = this.state(actor)
+    state.phase = phase
+    state.since = performance.now()
+    if (phase !== 'step') state.serverBlocked = false
+    state.sent = false
+    this.wake()
+  }
+
   /** Resolves true when some actor has changed phase since `seen`, false when `ms` passed first. */
   private async nextChange(seen: number, ms: number): Promise<boolean> {
     if (this.version !== seen) return true
+    if (ms === Infinity) return Promise.race([this.changed.promise.then(() => true), this.aborted])
     let cancel = () => {}
     const timedOut = new Promise<boolean>((resolve) => {
       // Zero means one turn of the event loop: setImmediate, not setTimeout's 1 ms floor.

@@ -1,10 +1,12 @@
-import type {ActorName, StepName} from '../history/types.js'
+import type {ActorName, StepName, StepValue} from '../history/types.js'
 
 /** An actor asking to send one step to its store. `occurrence` counts from 1 per actor and step name. */
 export interface StepRequest {
   actor: ActorName
   step: StepName
   occurrence: number
+  /** The value a write step is about to send, for those who watch. */
+  sends: StepValue
 }
 
 /** One actor's whole program, as the schedule starts it. */

@@ -47,6 +47,8 @@ export class MysqlStore {
         ...(options.database === false ? {} : {database: target.database}),
         connectTimeout: 3000,
         supportBigNumbers: true,
+        // No stack capture per query: it costs CPU on every step, and our errors never show driver stacks.
+        trace: false,
         bigNumberStrings: false,
       })
     } catch (error) {

@@ -47,7 +47,7 @@ describe('cachesim run', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /uu-two-writers .*update-then-update .* 80 .* 100 .*DIVERGENT/)
     assert.match(result.stdout, /A\s+cache\.set\s+→ 100/)
-    assert.match(result.stdout, /replay: cachesim run scenarios\/uu-two-writers\.yaml --order "A:db\.update B:db\.update B:cache\.set A:cache\.set"/)
+    assert.match(result.stdout, /replay: cachesim run uu-two-writers --order "A:db\.update B:db\.update B:cache\.set A:cache\.set"/)
   })
 
   it('replays a printed order exactly', async () => {

@@ -1,0 +1,53 @@
+import chalk from 'chalk'
+import Table from 'cli-table3'
+
+import {switches} from '../schedule/explore.js'
+import type {ExploreResult} from '../run/explore-scenario.js'
+import {renderHistory} from './history-lines.js'
+import {renderTimeline} from './timeline.js'
+
+/**
+ * The `explore` report: one row per scenario, then each scenario's witness: its shortest
+ * divergent order (fewest steps, then fewest switches between actors).
+ */
+export function renderExploreTable(results: readonly ExploreResult[], options: {timeline?: boolean} = {}): string {
+  const table = new Table({
+    head: ['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'stale reads', 'dirty reads', 'expected?', 'time'].map((h) =>
+      chalk.bold(h),
+    ),
+    style: {head: [], border: []},
+    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+  })
+  for (const r of results) {
+    table.push([
+      r.scenario,
+      r.strategy,
+      r.mode === 'random' ? `${r.orders} sampled (${r.distinctOrders} distinct)` : `${r.orders}${r.complete ? '' : '+'}`,
+      count(r.impossibleOrders, chalk.yellow),
+      count(r.divergentOrders, chalk.red.bold),
+      count(r.staleOrders, chalk.yellow),
+      count(r.dirtyOrders, chalk.yellow),
+      r.matchesExpected === null ? chalk.dim('–') : r.matchesExpected ? chalk.green('✓') : chalk.red('✗'),
+      r.durationMs < 1000 ? `${Math.round(r.durationMs)} ms` : `${(r.durationMs / 1000).toFixed(1)} s`,
+    ])
+  }
+  const sections = [table.toString()]
+  for (const r of results) {
+    const notes: string[] = []
+    if (!r.complete) {
+      notes.push(chalk.yellow(`${r.scenario}: stopped after ${r.orders} orders (--max-orders); there are more: raise --max-orders or sample with --random N --seed S`))
+    }
+    for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
+    if (r.witnessRun) {
+      const w = r.witnessRun
+      notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${w.order.length} steps, ${switches(w.order)} switches)`))
+      notes.push(options.timeline ? renderTimeline(w) : renderHistory(w))
+    }
+    if (notes.length > 0) sections.push(notes.join('\n'))
+  }
+  return sections.join('\n\n')
+}
+
+function count(n: number, colour: (text: string) => string): string {
+  return n === 0 ? chalk.dim('0') : colour(String(n))
+}

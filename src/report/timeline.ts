@@ -1,0 +1,57 @@
+import chalk from 'chalk'
+
+import {divergedAt, stateAfterEachStep} from '../check/store-model.js'
+import type {RunResult} from '../run/result.js'
+import {describeStep} from './describe-step.js'
+import {replayCommand} from './history-lines.js'
+import {showValue} from './verdict.js'
+
+const WIDTH = 80
+
+/**
+ * A terminal swimlane: one column per actor, one row per step in the order the servers saw them,
+ * with what each step read or wrote, the stores' values after it, and the step after which they
+ * diverged for good. Fits 80 columns.
+ */
+export function renderTimeline(run: RunResult): string {
+  const {initial} = run
+  const actors = [...new Set(run.steps.map((s) => s.actor))].sort()
+  const states = stateAfterEachStep(run.steps, initial)
+  const diverged = divergedAt(states, run.steps)
+  const fixed = 2 + 4 + 7 + 7 + 11
+  const lane = Math.max(10, Math.floor((WIDTH - fixed) / Math.max(1, actors.length)))
+  const cell = (text: string) => fit(text, lane - 1).padEnd(lane)
+
+  const lines = [
+    `${chalk.bold(run.scenario)} ${chalk.dim(`(${run.strategy})`)}: MySQL ${showValue(run.db, 'no row')}, Redis ${showValue(run.cache, 'no key')}` +
+      (run.divergent ? chalk.red(' — divergent') : ''),
+    chalk.bold(`  ${'#'.padStart(3)} ${actors.map(cell).join('')}${'MySQL'.padEnd(7)}${'Redis'.padEnd(7)}`),
+    chalk.dim(`  ${''.padStart(3)} ${actors.map(() => cell('')).join('')}${showPlain(initial.db).padEnd(7)}${showPlain(initial.cache).padEnd(7)}start`),
+  ]
+  for (const step of run.steps) {
+    const waited = run.steps.some((other) => other.startMs > step.startMs && step.endMs !== null && other.startMs < step.endMs && other.actor !== step.actor)
+    const text = `${step.step} ${describeStep(step)}${waited ? ' (waited)' : ''}`.trim()
+    const lanes = actors.map((actor) => (actor === step.actor ? paint(cell(text), step.type) : cell(''))).join('')
+    const state = states[step.index]!
+    const disagree = state.cache !== null && state.cache !== state.db
+    const marker = step.index === diverged ? chalk.red.bold('◀ diverged') : disagree ? chalk.yellow('≠') : ''
+    lines.push(`  ${String(step.index + 1).padStart(3)} ${lanes}${showPlain(state.db).padEnd(7)}${showPlain(state.cache).padEnd(7)}${marker}`.trimEnd())
+  }
+  for (const read of run.reads) {
+    lines.push(chalk.yellow(fit(`  ${read.anomaly} read: ${read.actor} got ${showPlain(read.value)}; MySQL had committed ${showPlain(read.latest)}`, WIDTH)))
+  }
+  lines.push(chalk.dim(fit(`  replay: ${replayCommand(run)}`, Infinity)))
+  return lines.join('\n')
+}
+
+function paint(text: string, type: string): string {
+  return type === 'ok' ? text : chalk.red(text)
+}
+
+function showPlain(value: number | null): string {
+  return value === null ? '–' : String(value)
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`
+}

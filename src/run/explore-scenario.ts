@@ -1,0 +1,109 @@
+import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
+import type {ExploreExpectation, Scenario} from '../scenario/types.js'
+import {exploreAllOrders, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import type {LockKind} from '../schedule/locks.js'
+import {SteppedSchedule} from '../schedule/stepped.js'
+import type {RunResult} from './result.js'
+import {runScenario} from './run-scenario.js'
+import type {Workbench} from './workbench.js'
+
+export const DEFAULT_MAX_ORDERS = 10_000
+
+export interface ExploreScenarioOptions {
+  signal: AbortSignal
+  lock?: LockKind
+  /** Stop enumerating after this many orders. */
+  maxOrders?: number
+  /** Sample this many orders at random instead of enumerating them all. */
+  random?: {count: number; seed: number}
+  /** Orders run at once, on disjoint rows, keys and connections. */
+  parallel?: number
+  onRun?: (count: number) => void
+}
+
+export interface ExploreResult extends ObservedExploration {
+  scenario: string
+  strategy: string
+  source: string
+  mode: 'all' | 'random'
+  /** Distinct orders among the runs (equal to `orders` when enumerating). */
+  distinctOrders: number
+  /** Every run, sorted by its order string. */
+  runs: RunResult[]
+  /** The shortest divergent run: fewest steps, then fewest switches between actors. */
+  witnessRun: RunResult | null
+  expected: ExploreExpectation | null
+  matchesExpected: boolean | null
+  mismatches: string[]
+  durationMs: number
+}
+
+/**
+ * Runs a scenario under every order of its actors' steps (or a seeded sample of them), each from
+ * a fresh reset, ignoring its delays, and sums up what the orders did to the stores.
+ */
+export async function exploreScenario(scenario: Scenario, bench: Workbench, options: ExploreScenarioOptions): Promise<ExploreResult> {
+  const started = performance.now()
+  const kind = options.random ? 'random' : 'explore'
+  const runOrder: RunOrder<RunResult> = (selector, slot) =>
+    runScenario(scenario, bench, {
+      schedule: (hooks) => new SteppedSchedule({kind, selector, ...hooks}),
+      signal: options.signal,
+      rowId: 1 + slot,
+      slot,
+      ...(options.lock === undefined ? {} : {lock: options.lock}),
+    })
+  const common = {signal: options.signal, parallel: options.parallel ?? 1, ...(options.onRun ? {onRun: options.onRun} : {})}
+  const {runs, complete} = options.random
+    ? await sampleOrders(runOrder, {...common, ...options.random})
+    : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})
+
+  runs.sort((a, b) => compareText(a.order.join(' '), b.order.join(' ')))
+  const finished = runs.filter((r) => !r.stuck)
+  const witnessRun = shortest(finished.filter((r) => r.divergent))
+  const observed: ObservedExploration = {
+    orders: runs.length,
+    impossibleOrders: runs.length - finished.length,
+    divergentOrders: finished.filter((r) => r.divergent).length,
+    staleOrders: finished.filter((r) => r.staleReads > 0).length,
+    dirtyOrders: finished.filter((r) => r.dirtyReads > 0).length,
+    witness: witnessRun ? witnessRun.order.join(' ') : null,
+    complete,
+  }
+  const expected = scenario.expect?.explore ?? null
+  const mismatches = expected ? compareExploreExpectation(expected, observed) : []
+  return {
+    scenario: scenario.name,
+    strategy: scenario.strategy,
+    source: scenario.source,
+    mode: options.random ? 'random' : 'all',
+    ...observed,
+    distinctOrders: new Set(runs.map((r) => r.order.join(' '))).size,
+    runs,
+    witnessRun,
+    expected,
+    matchesExpected: expected ? mismatches.length === 0 : null,
+    mismatches,
+    durationMs: performance.now() - started,
+  }
+}
+
+function shortest(runs: RunResult[]): RunResult | null {
+  let best: RunResult | null = null
+  for (const run of runs) {
+    if (!best) {
+      best = run
+      continue
+    }
+    const byLength = run.order.length - best.order.length
+    const bySwitches = switches(run.order) - switches(best.order)
+    if (byLength < 0 || (byLength === 0 && (bySwitches < 0 || (bySwitches === 0 && compareText(run.order.join(' '), best.order.join(' ')) < 0)))) {
+      best = run
+    }
+  }
+  return best
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,177 @@
+import {CachesimError} from '../errors/cachesim-error.js'
+import type {ActorName} from '../history/types.js'
+import {abortReason} from '../util/delay.js'
+import type {Selector} from './stepped.js'
+import type {Decision} from './types.js'
+
+/** What the explorer needs to know of one run: the order it took and where it could have branched. */
+export interface ExploredRun {
+  order: string[]
+  decisions: Decision[]
+}
+
+/** Runs the scenario once from its reset state, letting `selector` pick every step; `slot` keeps parallel runs apart. */
+export type RunOrder<R extends ExploredRun> = (selector: Selector, slot: number) => Promise<R>
+
+export interface ExploreOptions {
+  signal: AbortSignal
+  /** Stop after this many orders (the result says it is incomplete). */
+  maxOrders: number
+  /** Orders run at once, each in its own slot. */
+  parallel: number
+  /** Called after each run, e.g. for progress. */
+  onRun?: (count: number) => void
+}
+
+export interface Explored<R> {
+  runs: R[]
+  /** False when --max-orders stopped the search before every order was visited. */
+  complete: boolean
+}
+
+/** A replayed prefix did not go the way it went before: something outside the schedule decides. */
+export class NondeterminismError extends CachesimError {}
+
+/**
+ * Every order, each exactly once: a depth-first search over which actor goes next, re-running
+ * the scenario from its reset state for each branch (stateless model checking). A run follows
+ * its prefix and then always picks the first actor that can go; every other actor that could
+ * have gone at a choice point past the prefix becomes a new prefix to run. Independent
+ * prefixes run in parallel slots.
+ */
+export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions): Promise<Explored<R>> {
+  const runs: R[] = []
+  const pending: ActorName[][] = [[]]
+  let started = 0
+  let busy = 0
+  let waiting: (() => void)[] = []
+  const wakeAll = () => {
+    const woken = waiting
+    waiting = []
+    for (const wake of woken) wake()
+  }
+
+  const expand = (run: R, from: number) => {
+    const actors = run.order.map(actorOf)
+    // Pushed shallow-first so that the deepest alternative is run next (lexicographic order).
+    for (const decision of run.decisions) {
+      if (decision.position < from) continue
+      const others = decision.enabled.filter((a) => a !== decision.chosen).reverse()
+      for (const other of others) pending.push([...actors.slice(0, decision.position), other])
+    }
+  }
+
+  let failed = false
+  const worker = async (slot: number) => {
+    for (;;) {
+      if (options.signal.aborted) throw abortReason(options.signal)
+      if (failed || started >= options.maxOrders) return
+      const prefix = pending.pop()
+      if (!prefix) {
+        if (busy === 0) return
+        await new Promise<void>((resolve) => waiting.push(resolve))
+        continue
+      }
+      started += 1
+      busy += 1
+      try {
+        const run = await runOrder(prefixSelector(prefix), slot)
+        runs.push(run)
+        expand(run, prefix.length)
+        options.onRun?.(runs.length)
+      } catch (error) {
+        // One failure stops every worker: the others finish their current order and return.
+        failed = true
+        throw error
+      } finally {
+        busy -= 1
+        wakeAll()
+      }
+    }
+  }
+
+  await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
+  return {runs, complete: pending.length === 0}
+}
+
+/**
+ * `count` orders drawn at random, reproducibly: sample i uses its own generator seeded from
+ * (seed, i), so the same seed gives the same orders however many run in parallel.
+ */
+export async function sampleOrders<R extends ExploredRun>(
+  runOrder: RunOrder<R>,
+  options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number},
+): Promise<Explored<R>> {
+  const runs: R[] = []
+  let next = 0
+  let failed = false
+  const worker = async (slot: number) => {
+    while (next < options.count && !failed) {
+      if (options.signal.aborted) throw abortReason(options.signal)
+      const random = mulberry32(mix(options.seed, next++))
+      try {
+        runs.push(await runOrder(randomSelector(random), slot))
+      } catch (error) {
+        failed = true
+        throw error
+      }
+      options.onRun?.(runs.length)
+    }
+  }
+  await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
+  return {runs, complete: true}
+}
+
+/** Follows `prefix`, then always the first actor that can go. */
+export function prefixSelector(prefix: readonly ActorName[]): Selector {
+  return {
+    choose(enabled, {position}) {
+      if (position >= prefix.length) return enabled[0]!.actor
+      const want = prefix[position]!
+      if (!enabled.some((p) => p.actor === want)) {
+        throw new NondeterminismError(
+          `a run did not repeat an earlier one: at step ${position + 1} ${want} could go before, now only ${enabled.map((p) => p.actor).join(', ')} can. Is something else writing cachesim's row or keys, or does the scenario depend on time (TTLs)?`,
+        )
+      }
+      return want
+    },
+  }
+}
+
+export function randomSelector(random: () => number): Selector {
+  return {choose: (enabled) => enabled[Math.floor(random() * enabled.length)]!.actor}
+}
+
+export function actorOf(token: string): ActorName {
+  return token.slice(0, token.indexOf(':'))
+}
+
+/** Switches between actors in an order: the second measure of how simple a witness is. */
+export function switches(order: readonly string[]): number {
+  let count = 0
+  for (let i = 1; i < order.length; i++) if (actorOf(order[i]!) !== actorOf(order[i - 1]!)) count += 1
+  return count
+}
+
+/** A small, fast, seedable generator (public domain), good enough to pick among a few actors. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function mix(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0
+}
+
+/** Waits for every worker to stop (so none runs on after we return), then throws the first error. */
+async function allOrFirstError(workers: Promise<void>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(workers)
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
+  if (failure) throw failure.reason
+}

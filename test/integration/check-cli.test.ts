@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import type {CheckJson} from '../../src/commands/check.js'
+import type {ExploreJson} from '../../src/report/json.js'
+import {removeTestData, runCli} from '../helpers/stores.js'
+
+let dir: string
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cachesim-check-'))
+})
+
+after(async () => {
+  await rm(dir, {recursive: true, force: true})
+  await removeTestData()
+})
+
+const pinned = `name: pinned-race
+strategy: update-then-delete
+initial: { db: 100, cache: null }
+actors:
+  A: { op: write, value: 99, startAfterMs: 20 }
+  B: { op: read }
+delays:
+  - { actor: B, before: cache.set, ms: 100 }
+expect:
+  divergent: true
+  explore: { orders: 10, divergentOrders: ">0", witness: "B:cache.get B:db.select A:db.update A:cache.del B:cache.set" }
+`
+
+describe('cachesim explore', () => {
+  it('--json lists every order with its verdict, final values and counts, and the witness with its history', async () => {
+    const result = await runCli(['explore', 'utd-cold-cache-refill', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const [explored] = JSON.parse(result.stdout) as ExploreJson[]
+    assert.equal(explored!.orders, 10)
+    assert.equal(explored!.runs.length, 10)
+    assert.equal(explored!.divergentOrders, 1)
+    assert.equal(explored!.runs.filter((r) => r.verdict === 'divergent').length, 1)
+    for (const run of explored!.runs) {
+      for (const key of ['order', 'verdict', 'db', 'cache', 'divergent', 'staleReads', 'dirtyReads', 'dbQueries']) assert.ok(key in run, key)
+    }
+    assert.equal(explored!.witnessRun?.order, 'B:cache.get B:db.select A:db.update A:cache.del B:cache.set')
+    assert.equal(explored!.witnessRun?.history.length, 5)
+  })
+
+  it('prints the summary table and the witness with its replay command', async () => {
+    const result = await runCli(['explore', 'update-then-update'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /uu-two-writers\s+│ update-then-update │ 6\s+│ 0\s+│ 2\s+│ 0\s+│ 0\s+│ ✓/)
+    assert.match(result.stdout, /witness for uu-two-writers \(4 steps, 2 switches\)/)
+    assert.match(result.stdout, /replay: cachesim run uu-two-writers --order "A:db\.update B:db\.update B:cache\.set A:cache\.set"/)
+  })
+
+  it('an explore expectation that fails exits 1', async () => {
+    const file = path.join(dir, 'wrong-explore.yaml')
+    await writeFile(file, pinned.replace('divergentOrders: ">0"', 'divergentOrders: 3'))
+    const result = await runCli(['explore', file])
+    assert.equal(result.code, 1)
+    assert.match(result.stdout, /pinned-race: not as expected: divergent orders: expected 3, got 1/)
+  })
+
+  it('bad flag values are one line and exit 2', async () => {
+    const result = await runCli(['explore', 'all', '--max-orders', '0'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: .*max-orders/)
+  })
+})
+
+describe('cachesim check', () => {
+  it('holds the built-in scenarios to their expect: and exits 0', async () => {
+    const result = await runCli(['check', '--json'])
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{\n'))) as CheckJson
+    assert.equal(report.failed, 0)
+    assert.ok(report.passed >= 13)
+  })
+
+  it('one line per scenario, ✗ with the reason, exit 1, and JUnit and Markdown reports', async () => {
+    const races = path.join(dir, 'races')
+    await mkdir(races)
+    await writeFile(path.join(races, 'pinned.yaml'), pinned)
+    await writeFile(path.join(races, 'broken.yaml'), pinned.replace('pinned-race', 'broken-race').replace('divergent: true', 'divergent: false'))
+    await writeFile(path.join(races, 'loose.yaml'), 'name: loose\nstrategy: cache-first\ninitial: { db: 1, cache: 1 }\nactors:\n  A: { op: read }\n')
+    const junit = path.join(dir, 'report.xml')
+    const markdown = path.join(dir, 'report.md')
+    const result = await runCli(['check', races, '--junit', junit, '--markdown', markdown])
+    assert.equal(result.code, 1, result.stderr)
+    const lines = result.stdout.trim().split('\n')
+    assert.match(lines.find((l) => l.includes('broken-race'))!, /^✗ broken-race\s+run: divergent: expected false, got true$/)
+    assert.match(lines.find((l) => l.includes('pinned-race'))!, /^✓ pinned-race\s+run: divergent \(MySQL 99, Redis 100\); explore: 1 of 10 orders divergent$/)
+    assert.match(lines.find((l) => l.includes('loose'))!, /^– loose\s+no expect: to check$/)
+    assert.match(lines.at(-1)!, /^3 scenarios: 1 passed, 1 failed, 1 without expect:$/)
+    const xml = await readFile(junit, 'utf8')
+    assert.match(xml, /<testsuite name="cachesim check" tests="3" failures="1" skipped="1"/)
+    assert.match(xml, /<testcase classname="cachesim\.update-then-delete" name="broken-race"[^>]*>\s*<failure message="run: divergent: expected false, got true">/)
+    const md = await readFile(markdown, 'utf8')
+    assert.match(md, /^### cachesim check: 1 of 3 scenarios did not hold/)
+    assert.match(md, /\| ❌ \| `broken-race` \| update-then-delete \| run: divergent: expected false, got true \|/)
+  })
+})
