@@ -12,7 +12,7 @@ import {renderTimeline} from './timeline.js'
  */
 export function renderExploreTable(results: readonly ExploreResult[], options: {timeline?: boolean} = {}): string {
   const table = new Table({
-    head: ['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'stale reads', 'dirty reads', 'expected?', 'time'].map((h) =>
+    head: ['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'].map((h) =>
       chalk.bold(h),
     ),
     style: {head: [], border: []},

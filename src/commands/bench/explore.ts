@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core'
+
+import {CachesimCommand} from '../../cli/base-command.js'
+import {storeFlags, storeOptions} from '../../cli/store-flags.js'
+import type {ExploreBenchResult} from '../../bench/explore-bench.js'
+
+export default class BenchExplore extends CachesimCommand {
+  static override summary = 'How fast explore goes: orders/s, against the raw round-trip floor of the same servers.'
+  static override description = `Explores every built-in scenario sequentially and with --parallel, and times the same store operations sent as plain mysql2/ioredis calls (the floor: reset, steps, final reads) in the same process on the same servers. Prints orders/s, the ratio to the floor, the parallel speedup (with a check that every order got the same verdict), and the time each step spends in cachesim outside its store call. Figures, not a pass/fail test: the machine may be shared and noisy, so each pass is repeated and the best counts.`
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 8 --repeat 5 --json']
+  static override enableJsonFlag = true
+  static override flags = {
+    parallel: Flags.integer({summary: 'Orders at once in the parallel pass.', default: 4, min: 2, max: 64}),
+    repeat: Flags.integer({summary: 'Passes per scenario; the best counts.', default: 3, min: 1, max: 50}),
+    ...storeFlags,
+  }
+
+  async run(): Promise<ExploreBenchResult> {
+    const {flags} = await this.parse(BenchExplore)
+    const lab = await import('../../index.js')
+    const {benchExplore} = await import('../../bench/explore-bench.js')
+    const {renderExploreBench} = await import('../../report/explore-bench-table.js')
+    const scenarios = await lab.loadBuiltInScenarios()
+    const result = await benchExplore(scenarios, {stores: storeOptions(flags), signal: this.interrupt.signal, parallel: flags.parallel, repeat: flags.repeat})
+    if (!this.jsonEnabled()) this.log(renderExploreBench(result))
+    return result
+  }
+}

@@ -1,0 +1,33 @@
+import chalk from 'chalk'
+import Table from 'cli-table3'
+
+import type {ExploreBenchResult, ExploreBenchRow} from '../bench/explore-bench.js'
+
+export function renderExploreBench(result: ExploreBenchResult): string {
+  const table = new Table({
+    head: ['scenario', 'orders', 'orders/s', 'floor orders/s', '× floor', `orders/s ×${result.parallel}`, 'speedup', 'same verdicts', 'µs/step in cachesim'].map((h) => chalk.bold(h)),
+    style: {head: [], border: []},
+    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+  })
+  const cells = (name: string, r: Omit<ExploreBenchRow, 'scenario' | 'actors' | 'sameVerdicts'>, same: boolean) => [
+    name,
+    String(r.orders),
+    r.ordersPerSecond.toFixed(0),
+    r.floorOrdersPerSecond.toFixed(0),
+    r.overFloor.toFixed(2),
+    r.parallelOrdersPerSecond.toFixed(0),
+    `${r.speedup.toFixed(2)}×`,
+    same ? chalk.green('yes') : chalk.red('NO'),
+    r.frameworkUsPerStep.toFixed(0),
+  ]
+  for (const r of result.rows) table.push(cells(r.scenario, r, r.sameVerdicts))
+  table.push(cells(chalk.bold('two-actor scenarios'), result.twoActors, result.rows.filter((r) => r.actors === 2).every((r) => r.sameVerdicts)))
+  table.push(cells(chalk.bold('all'), result.all, result.sameVerdicts))
+  return [
+    table.toString(),
+    chalk.dim(
+      '× floor: time per order over the time the same raw mysql2/ioredis calls take (reset, steps, final reads), same process, same servers. ' +
+        'speedup: --parallel rate over the sequential rate. µs/step: time a step spends in cachesim outside its store call.',
+    ),
+  ].join('\n')
+}
