@@ -18,12 +18,13 @@ export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
 export {loadBuiltInScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
-export {resolveScenarios, scenariosToCheck, withDelays} from './scenario/resolve.js'
+export {resolveScenarios, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
 
 export type {InjectedDelay} from './schedule/delays.js'
 export {DelaySchedule} from './schedule/delays.js'
 export {SteppedSchedule, type Selector} from './schedule/stepped.js'
 export type {LockKind} from './schedule/locks.js'
+export {type Fault, type FaultKind, parseFault, formatFault} from './schedule/faults.js'
 
 export {committedVersions} from './check/commits.js'
 export {checkReads} from './check/reads.js'

@@ -7,15 +7,20 @@ export interface ObservedRun {
   staleReads: number
   dirtyReads: number
   dbQueries: number
+  lostWrites: number
+  cacheMisses: number
+  convergedAfterMs: number | null
 }
 
-const LABELS: Record<Exclude<keyof RunExpectation, 'explore'>, string> = {
+const LABELS: Record<Exclude<keyof RunExpectation, 'explore' | 'convergedWithinMs'>, string> = {
   divergent: 'divergent',
   db: 'MySQL value',
   cache: 'Redis value',
   staleReads: 'stale reads',
   dirtyReads: 'dirty reads',
   dbQueries: 'DB queries',
+  lostWrites: 'lost writes',
+  cacheMisses: 'cache misses',
 }
 
 /** Every way the run differs from its `expect:`, as short phrases; empty when it matches. */
@@ -26,6 +31,11 @@ export function compareExpectation(expect: RunExpectation, observed: ObservedRun
     const want = expect[key]
     const got = observed[key]
     if (want !== got) mismatches.push(`${LABELS[key]}: expected ${show(want)}, got ${show(got)}`)
+  }
+  const within = expect.convergedWithinMs
+  if (within !== undefined && (observed.convergedAfterMs === null || observed.convergedAfterMs > within)) {
+    const got = observed.convergedAfterMs === null ? (observed.divergent ? 'still divergent' : 'never diverged') : `${Math.round(observed.convergedAfterMs)} ms`
+    mismatches.push(`converged within ${within} ms: got ${got}`)
   }
   return mismatches
 }

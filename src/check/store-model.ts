@@ -38,9 +38,17 @@ export function stateAfterEachStep(steps: readonly StepRecord[], initial: ModelS
           pending.delete(step.actor)
           break
         case 'cache.set':
+        case 'cache.write':
           state.cache = value
           break
+        case 'cache.fill':
+          if (!rejected(step)) state.cache = value
+          break
+        case 'cache.tombstone':
+          if (!rejected(step)) state.cache = null
+          break
         case 'cache.del':
+        case 'cache.lose':
           state.cache = null
           break
         default:
@@ -65,4 +73,9 @@ export function divergedAt(states: readonly ModelState[], steps: readonly StepRe
     else since ??= step.index
   }
   return since
+}
+
+/** A conditional cache write (a lease fill, a set-if-newer) that the cache refused. */
+function rejected(step: StepRecord): boolean {
+  return step.note?.startsWith('rejected') ?? false
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
+import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {ExploreJson} from '../report/json.js'
@@ -42,7 +43,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
     html: Flags.string({summary: 'Write a self-contained HTML page with every witness to this file.'}),
-    lock: Flags.option({summary: 'Lock used by strategies that take one.', options: ['local', 'redis'] as const})(),
+    ...scenarioFlags,
     ...storeFlags,
   }
 
@@ -53,7 +54,9 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     }
     const lab = await import('../index.js')
     const stores = storeOptions(flags)
-    const scenarios = await lab.resolveScenarios(args.target)
+    const faults = (flags.fault ?? []).map(lab.parseFault)
+    const overrides = {faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
+    const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
     const results = await lab.exploreScenarios(scenarios, {
       stores,
       signal: this.interrupt.signal,

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {CachesimCommand} from '../cli/base-command.js'
 import {BadInputError} from '../errors/bad-input-error.js'
 import {parseDelay} from '../cli/parse-delay.js'
+import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
 import {parseOrder} from '../schedule/script.js'
 import type {RunJson} from '../report/json.js'
@@ -19,6 +20,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     '<%= config.bin %> <%= command.id %> all --json',
     '<%= config.bin %> <%= command.id %> scenarios/my-race.yaml',
     '<%= config.bin %> <%= command.id %> uu-normal-order --delay A:before:cache.set=80ms',
+    '<%= config.bin %> <%= command.id %> utd-normal-order --fault A:cache.del=fail',
     '<%= config.bin %> <%= command.id %> utd-cold-cache-refill --order "B:cache.get B:db.select A:db.update A:cache.del B:cache.set"',
   ]
   static override enableJsonFlag = true
@@ -30,7 +32,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
   static override flags = {
     delay: Flags.string({
       summary: 'Inject a delay: ACTOR:before|after:STEP=DURATION (repeatable).',
-      description: 'e.g. A:before:cache.set=60ms. Added to the delays the scenario already has.',
+      description: 'e.g. A:before:cache.set=60ms. Added to the delays the scenario already has; a scenario changed on the command line is no longer held to its expect:.',
       multiple: true,
       multipleNonGreedy: true,
     }),
@@ -44,10 +46,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     }),
     timeline: Flags.boolean({summary: 'Show every run as a swimlane, one column per actor.'}),
     html: Flags.string({summary: 'Write a self-contained HTML page with every run to this file.'}),
-    lock: Flags.option({
-      summary: 'Lock used by strategies that take one.',
-      options: ['local', 'redis'] as const,
-    })(),
+    ...scenarioFlags,
     ...storeFlags,
   }
 
@@ -60,7 +59,9 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const delays = (flags.delay ?? []).map(parseDelay)
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     const stores = storeOptions(flags)
-    const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withDelays(s, delays))
+    const faults = (flags.fault ?? []).map(lab.parseFault)
+    const overrides = {delays, faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
+    const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results
     try {

@@ -20,9 +20,15 @@ export class History {
     return this.append({type: 'invoke', actor, step, value})
   }
 
-  complete(invocation: HistoryEntry, type: 'ok' | 'fail' | 'info', value: StepValue, error?: string): HistoryEntry {
+  complete(
+    invocation: HistoryEntry,
+    type: 'ok' | 'fail' | 'info',
+    value: StepValue,
+    extra: {error?: string | undefined; note?: string | undefined} = {},
+  ): HistoryEntry {
     const entry: Omit<HistoryEntry, 'index' | 'time'> = {type, actor: invocation.actor, step: invocation.step, value}
-    if (error !== undefined) entry.error = error
+    if (extra.error !== undefined) entry.error = extra.error
+    if (extra.note !== undefined) entry.note = extra.note
     return this.append(entry)
   }
 
@@ -62,6 +68,7 @@ export function pairSteps(entries: readonly HistoryEntry[]): StepRecord[] {
     record.endMs = entry.time
     if (entry.value !== null) record.value = entry.value
     if (entry.error !== undefined) record.error = entry.error
+    if (entry.note !== undefined) record.note = entry.note
   }
   return records
 }

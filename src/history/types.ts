@@ -27,6 +27,8 @@ export interface HistoryEntry {
   value: StepValue
   /** Why the step failed, for fail and info entries. */
   error?: string
+  /** What else the step learned or did, in a few words ("v3", "lease taken", "rejected: older"). */
+  note?: string
 }
 
 /** One step with its invoke and completion folded together, as reports show it. */
@@ -40,12 +42,13 @@ export interface StepRecord {
   startMs: number
   endMs: number | null
   error?: string
+  note?: string
 }
 
 /** An application-level operation of an actor: one call of a strategy's read or write path. */
 export interface OperationRecord {
   actor: ActorName
-  op: 'read' | 'write'
+  op: 'read' | 'write' | 'drain' | 'lose'
   /** For a write, the value written; for a read, the value returned (null: nothing found). */
   value: number | null
   type: 'ok' | 'fail' | 'info'

@@ -6,15 +6,23 @@ export function describeStep(step: StepRecord): string {
     return `${step.type === 'fail' ? 'failed' : 'outcome unknown'}: ${step.error ?? ''}`
   }
   if (step.type === 'pending') return 'did not finish'
+  const note = step.note === undefined ? '' : ` (${step.note})`
   switch (step.step) {
     case 'cache.get':
-      return step.value === null ? 'miss' : `hit ${step.value}`
+      return (step.value === null ? 'miss' : `hit ${step.value}`) + note
     case 'db.select':
-      return step.value === null ? 'no row' : `read ${step.value}`
+    case 'stream.read':
+      return (step.value === null ? 'no row' : `read ${step.value}`) + note
     case 'db.update':
     case 'cache.set':
-      return `→ ${step.value}`
+    case 'cache.fill':
+    case 'cache.write':
+      return `→ ${step.value}${note}`
+    case 'cache.tombstone':
+      return `tombstone${note}`
+    case 'cache.lose':
+      return `Redis lost the row's keys${note}`
     default:
-      return step.value === null || step.value === undefined ? '' : String(step.value)
+      return ((step.value === null || step.value === undefined ? '' : String(step.value)) + note).trim()
   }
 }

@@ -1,7 +1,7 @@
 import type {ReadFinding} from '../check/reads.js'
 import type {HistoryEntry, OperationRecord, StepRecord} from '../history/types.js'
 import type {RunExpectation} from '../scenario/types.js'
-import type {BlockedActor, Schedule} from '../schedule/types.js'
+import type {BlockedActor, Decision, Schedule} from '../schedule/types.js'
 
 /** Everything one run of one scenario showed. Reports read it; `--json` prints a stable view of it. */
 export interface RunResult {
@@ -21,6 +21,14 @@ export interface RunResult {
   staleReads: number
   dirtyReads: number
   dbQueries: number
+  /** Acknowledged writes whose value MySQL never committed. */
+  lostWrites: number
+  /** GETs that found nothing in the cache. */
+  cacheMisses: number
+  /** With a cache TTL: how long after the run the stores agreed again (null: not measured, or never). */
+  convergedAfterMs: number | null
+  /** Faults injected, as `--fault` writes them. */
+  faults: string[]
   expected: RunExpectation | null
   /** null when the scenario expects nothing. */
   matchesExpected: boolean | null
@@ -28,7 +36,8 @@ export interface RunResult {
   durationMs: number
   /** Time spent in injected delays, summed over actors. */
   injectedDelayMs: number
-  decisions: import("../schedule/types.js").Decision[]
+  /** The choice points on the way (stepped schedules only). */
+  decisions: Decision[]
   /** The order the servers saw the steps in: replay it with `--order`. */
   order: string[]
   /** Set when the run could not finish: every remaining actor was blocked. */

@@ -1,29 +1,27 @@
+import {countCacheMisses} from '../check/cache-misses.js'
 import {committedVersions} from '../check/commits.js'
 import {countDbQueries} from '../check/db-queries.js'
 import {isDivergent} from '../check/divergence.js'
 import {compareExpectation, runExpectation} from '../check/expectation.js'
+import {countLostWrites} from '../check/lost-writes.js'
 import {checkReads} from '../check/reads.js'
 import {History, pairSteps} from '../history/history.js'
 import type {ActorName, OperationRecord} from '../history/types.js'
 import type {Scenario} from '../scenario/types.js'
-import {ActorRuntime, StepFailedError} from '../schedule/actor.js'
+import {ActorRuntime} from '../schedule/actor.js'
+import {formatFault} from '../schedule/faults.js'
 import {LocalMutex, type LockKind, redisLock, type RowLock} from '../schedule/locks.js'
-import type {ServerWaitProbe} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
 import {getStrategy} from '../strategies/index.js'
-import type {Strategy} from '../strategies/types.js'
-import {itemKey, lockKey} from '../stores/keys.js'
+import type {StrategySettings} from '../strategies/types.js'
+import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
+import {abortReason, delay} from '../util/delay.js'
 import type {RunResult} from './result.js'
+import {runOperations} from './run-operations.js'
+import {type ScheduleHooks, scheduleHooks} from './schedule-hooks.js'
 import type {StorePair, Workbench} from './workbench.js'
-import {abortReason} from '../util/delay.js'
 
-/** What a stepped schedule needs from the run: a way to ask MySQL about lock waits, and to end stuck calls. */
-export interface ScheduleHooks {
-  probe: ServerWaitProbe
-  unstick: (actors: readonly ActorName[]) => Promise<void>
-  /** Reads both stores' current values (for `--step`, which shows them before each step). */
-  peek: () => Promise<{db: number | null; cache: number | null}>
-}
+export type {ScheduleHooks} from './schedule-hooks.js'
 
 export interface RunOptions {
   /** Builds the schedule for this run (a fresh one each run). */
@@ -40,13 +38,12 @@ export interface RunOptions {
 }
 
 const DEFAULT_LOCK_WAIT_MS = 5000
+/** How long a drain or sync worker waits for its next event under real time. */
+const WORKER_WAIT_MS = 500
+const CONVERGENCE_MARGIN_MS = 1000
+const CONVERGENCE_POLL_MS = 5
 /** The observer's name among a slot's connections: not a valid actor name, so never an actor's. */
 const OBSERVER = '#observer'
-/**
- * When a step has run this long for no reason cachesim knows of, InnoDB's own lock-wait table is
- * read. Not sooner: InnoDB refreshes that table only when it has not been read for 100 ms.
- */
-const ASK_SERVER_AFTER_MS = 250
 
 /**
  * Runs one scenario once: resets the row and key, sets the actors loose under the schedule,
@@ -61,73 +58,57 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
 
   const stores = new Map<ActorName, StorePair>()
   for (const actor of scenario.actors) stores.set(actor.name, await bench.stores(actor.name, options.slot))
-
-
   // Runs at the same time (explore --parallel) each have their own observer too.
   const slot = options.slot ?? 0
-  const {mysql: observerDb, redis: observerCache} = slot === 0 ? bench.observer : await bench.stores(OBSERVER, slot)
+  const observer = slot === 0 ? bench.observer : await bench.stores(OBSERVER, slot)
+
   // Every actor starts clean: nothing left open by an earlier run on the same connections.
   await rollbackOpen(stores.values())
-  await Promise.all([
-    observerDb.reset(rowId, scenario.initial.db),
-    observerCache.reset(
-      new Map([
-        [key, scenario.initial.cache === null ? null : String(scenario.initial.cache)],
-        [lockName, null],
-      ]),
-    ),
-  ])
+  const resetKeys = new Map(rowKeys(bench.keys, rowId).map((k): [string, string | null] => [k, null]))
+  // The row starts at version 0 (see MysqlStore.reset), and so does its cached copy.
+  const encode = strategy.encodeCache ?? String
+  resetKeys.set(key, scenario.initial.cache === null ? null : encode(scenario.initial.cache, 0))
+  await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys)])
 
-  const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
-  const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
-  const hooks: ScheduleHooks = {
-    probe: {
-      mayWait: (actor) => others(actor).some((pair) => pair.mysql.holdsRowLocks),
-      async waiting(actors, runningMs) {
-        // Known without asking: an UPDATE of a row that another actor's open transaction wrote
-        // waits for that transaction (InnoDB row locks).
-        const known = actors.filter((actor) => {
-          const row = stores.get(actor)!.mysql.needsRowLock
-          return row !== null && others(actor).some((pair) => pair.mysql.holdsRowLock(row))
-        })
-        if (known.length === actors.length || runningMs < ASK_SERVER_AFTER_MS) return new Set(known)
-        // A step that runs long for no known reason: ask InnoDB itself.
-        const waiting = await observerDb.lockWaiting(actors.map((a) => threadOf.get(a)!))
-        return new Set([...known, ...actors.filter((a) => waiting.has(threadOf.get(a)!))])
-      },
-    },
-    async unstick(actors) {
-      await Promise.all(actors.map((a) => observerDb.killQuery(threadOf.get(a)!)))
-    },
-    async peek() {
-      const [row, cached] = await Promise.all([observerDb.snapshot(rowId), observerCache.get(key)])
-      return {db: row?.value ?? null, cache: cached === null ? null : Number(cached)}
-    },
+  const decode = strategy.decodeCache ?? decodeNumber
+  const peek = async () => {
+    const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
+    return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
   }
+  const hooks = scheduleHooks(stores, observer, peek)
   const schedule = options.schedule(hooks)
   const history = new History()
   const operations: OperationRecord[] = []
   const lockKind = options.lock ?? scenario.lock
   const mutex = new LocalMutex()
+  const settings: StrategySettings = {
+    lockTtlMs: scenario.lockTtlMs,
+    doubleDeleteDelayMs: scenario.doubleDeleteDelayMs,
+    leaseTtlMs: scenario.leaseTtlMs,
+    workerWaitMs: WORKER_WAIT_MS,
+  }
+  const cacheTtlMs = scenario.cacheTtlMs ?? strategy.defaultCacheTtlMs
+  if (cacheTtlMs !== undefined) settings.cacheTtlMs = cacheTtlMs
 
   const tasks = scenario.actors.map((spec) => {
     const pair = stores.get(spec.name)!
-    const lock: RowLock =
-      lockKind === 'redis' ? redisLock(pair.redis, lockName, scenario.lockTtlMs) : mutex.for(spec.name)
+    const lock: RowLock = lockKind === 'redis' ? redisLock(pair.redis, lockName, scenario.lockTtlMs) : mutex.for(spec.name)
     const actor = new ActorRuntime({
       name: spec.name,
-      stores: {mysql: pair.mysql, redis: pair.redis, rowId, key},
+      stores: {mysql: pair.mysql, redis: pair.redis, rowId, key, space: bench.keys},
       schedule,
       history,
       lock,
       signal,
+      settings,
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-      ...(scenario.cacheTtlMs === undefined ? {} : {cacheTtlMs: scenario.cacheTtlMs}),
+      faults: scenario.faults,
     })
+    const loseKeys = () => pair.redis.delete(rowKeys(bench.keys, rowId))
     return {
       name: spec.name,
       startAfterMs: spec.startAfterMs,
-      body: () => runOperations(actor, strategy, spec.ops, history, operations),
+      body: () => runOperations(actor, strategy, spec.ops, history, operations, loseKeys),
     }
   })
 
@@ -142,15 +123,25 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const durationMs = performance.now() - started
   if (signal.aborted) throw abortReason(signal)
 
-  const final = await hooks.peek()
+  const final = await peek()
   const entries = history.entries
-  const reads = checkReads(operations, committedVersions(entries, scenario.initial.db))
+  const versions = committedVersions(entries, scenario.initial.db)
+  const reads = checkReads(operations, versions)
+  const divergent = isDivergent(final)
+  // A TTL repairs what the race broke: measure how long that takes (real time only).
+  const convergedAfterMs =
+    divergent && cacheTtlMs !== undefined && schedule.kind === 'delays'
+      ? await timeToConvergence(peek, cacheTtlMs + CONVERGENCE_MARGIN_MS, signal)
+      : null
   const observed = {
     ...final,
-    divergent: isDivergent(final),
+    divergent,
     staleReads: reads.filter((r) => r.anomaly === 'stale').length,
     dirtyReads: reads.filter((r) => r.anomaly === 'dirty').length,
     dbQueries: countDbQueries(entries),
+    lostWrites: countLostWrites(operations, versions),
+    cacheMisses: countCacheMisses(entries),
+    convergedAfterMs,
   }
   // A scenario's run outcome is what its delays produce; a stepped order is judged by explore's expectations.
   const expected = schedule.kind === 'delays' ? runExpectation(scenario.expect) : null
@@ -164,6 +155,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     target: scenario.builtIn ? scenario.name : scenario.source,
     schedule: schedule.kind,
     initial: {...scenario.initial},
+    faults: scenario.faults.map(formatFault),
     ...observed,
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,
@@ -180,38 +172,19 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   }
 }
 
-/** One actor's program: its operations one after another; a failed one is recorded and the next goes on. */
-async function runOperations(
-  actor: ActorRuntime,
-  strategy: Strategy,
-  ops: Scenario['actors'][number]['ops'],
-  history: History,
-  operations: OperationRecord[],
-): Promise<void> {
-  for (const op of ops) {
-    const from = history.entries.length
-    const startMs = history.now()
-    let record: Omit<OperationRecord, 'startMs' | 'endMs'>
-    let stop = false
-    try {
-      const value = op.kind === 'read' ? await strategy.read(actor) : (await strategy.write(actor, op.value), op.value)
-      record = {actor: actor.name, op: op.kind, value, type: 'ok'}
-    } catch (error) {
-      const failed = error instanceof StepFailedError
-      stop = !failed
-      record = {
-        actor: actor.name,
-        op: op.kind,
-        value: op.kind === 'write' ? op.value : null,
-        type: failed ? error.outcome : 'info',
-        error: error instanceof Error ? error.message : String(error),
-      }
-    }
-    // An operation spans its first step's invoke to its last step's completion.
-    const own = history.entries.slice(from).filter((e) => e.actor === actor.name)
-    operations.push({...record, startMs: own[0]?.time ?? startMs, endMs: own.at(-1)?.time ?? history.now()})
-    if (stop) return
+/** Polls both stores until they agree (or the key is gone); null when they still disagree at the deadline. */
+async function timeToConvergence(peek: () => Promise<{db: number | null; cache: number | null}>, withinMs: number, signal: AbortSignal): Promise<number | null> {
+  const started = performance.now()
+  while (performance.now() - started < withinMs) {
+    if (!isDivergent(await peek())) return performance.now() - started
+    await delay(CONVERGENCE_POLL_MS, signal)
   }
+  return null
+}
+
+function decodeNumber(raw: string): number | null {
+  const value = Number(raw)
+  return Number.isSafeInteger(value) ? value : null
 }
 
 async function rollbackOpen(pairs: Iterable<StorePair>): Promise<void> {

@@ -103,10 +103,11 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], locate: Locate): Sc
 const ALLOWED: Record<string, string[]> = {
   '': Object.keys(scenarioSchema.shape),
   initial: ['db', 'cache'],
-  actors: ['op', 'value', 'ops', 'startAfterMs'],
-  ops: ['op', 'value'],
+  actors: ['op', 'value', 'count', 'ops', 'startAfterMs'],
+  ops: ['op', 'value', 'count'],
   delays: ['actor', 'before', 'after', 'ms', 'occurrence'],
-  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'explore'],
+  faults: ['actor', 'step', 'kind', 'ms', 'occurrence'],
+  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'lostWrites', 'cacheMisses', 'convergedWithinMs', 'explore'],
   explore: ['orders', 'impossibleOrders', 'divergentOrders', 'staleOrders', 'dirtyOrders', 'witness'],
 }
 

@@ -2,7 +2,8 @@ import {stat} from 'node:fs/promises'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
-import {findStrategy, getStrategy, strategyNames} from '../strategies/index.js'
+import {type Fault, formatFault} from '../schedule/faults.js'
+import {findStrategy, getStrategy, stepsOf, strategyNames} from '../strategies/index.js'
 import {loadBuiltInScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
 
@@ -30,20 +31,39 @@ export async function resolveScenarios(target: string): Promise<Scenario[]> {
   )
 }
 
-/** Adds delays given on the command line, checked against each scenario's actors and steps. */
-export function withDelays(scenario: Scenario, extra: readonly InjectedDelay[]): Scenario {
-  if (extra.length === 0) return scenario
+/** What the command line adds to or changes in a scenario. */
+export interface ScenarioOverrides {
+  delays?: readonly InjectedDelay[]
+  faults?: readonly Fault[]
+  doubleDeleteDelayMs?: number
+}
+
+/**
+ * Applies delays, faults and knobs given on the command line, checked against each scenario's
+ * actors and steps. The result expects nothing: its `expect:` described the unchanged scenario.
+ */
+export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides): Scenario {
   const strategy = getStrategy(scenario.strategy)
-  for (const delay of extra) {
-    const flag = `--delay ${delay.actor}:${delay.when}:${delay.step}`
-    if (!scenario.actors.some((a) => a.name === delay.actor)) {
-      throw new BadInputError(`${flag}: scenario ${scenario.name} has no actor ${delay.actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
+  const steps = stepsOf(strategy)
+  const check = (flag: string, actor: string, step: string) => {
+    if (!scenario.actors.some((a) => a.name === actor)) {
+      throw new BadInputError(`${flag}: scenario ${scenario.name} has no actor ${actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
     }
-    if (!strategy.steps.includes(delay.step)) {
-      throw new BadInputError(`${flag}: ${strategy.name} has no step ${delay.step}; its steps: ${strategy.steps.join(', ')}`)
-    }
+    if (!steps.includes(step)) throw new BadInputError(`${flag}: ${strategy.name} has no step ${step}; its steps: ${steps.join(', ')}`)
   }
-  return {...scenario, delays: [...scenario.delays, ...extra]}
+  const delays = overrides.delays ?? []
+  const faults = overrides.faults ?? []
+  for (const d of delays) check(`--delay ${d.actor}:${d.when}:${d.step}`, d.actor, d.step)
+  for (const f of faults) check(`--fault ${formatFault(f)}`, f.actor, f.step)
+  if (delays.length === 0 && faults.length === 0 && overrides.doubleDeleteDelayMs === undefined) return scenario
+  // A changed scenario is a new experiment: what the file expects was said of the old one.
+  const {expect: _expect, ...changed} = scenario
+  return {
+    ...changed,
+    delays: [...scenario.delays, ...delays],
+    faults: [...scenario.faults, ...faults],
+    doubleDeleteDelayMs: overrides.doubleDeleteDelayMs ?? scenario.doubleDeleteDelayMs,
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

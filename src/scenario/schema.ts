@@ -7,16 +7,28 @@ import {z} from 'zod'
 const rowValue = z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1)
 const ms = z.number().min(0).max(600_000)
 
+const opKind = z.enum(['read', 'write', 'drain', 'lose'])
+
 const operationSchema = z.strictObject({
-  op: z.enum(['read', 'write']),
+  op: opKind,
   value: rowValue.optional(),
+  count: z.number().int().min(1).max(1000).optional(),
 })
 
 const actorSchema = z.strictObject({
-  op: z.enum(['read', 'write']).optional(),
+  op: opKind.optional(),
   value: rowValue.optional(),
+  count: z.number().int().min(1).max(1000).optional(),
   ops: z.array(operationSchema).min(1).optional(),
   startAfterMs: ms.optional(),
+})
+
+const faultSchema = z.strictObject({
+  actor: z.string(),
+  step: z.string(),
+  kind: z.enum(['fail', 'crash', 'pause', 'latency']),
+  ms: ms.optional(),
+  occurrence: z.number().int().min(1).optional(),
 })
 
 const delaySchema = z.strictObject({
@@ -49,6 +61,9 @@ export const runExpectationSchema = z.strictObject({
   staleReads: z.number().int().min(0).optional(),
   dirtyReads: z.number().int().min(0).optional(),
   dbQueries: z.number().int().min(0).optional(),
+  lostWrites: z.number().int().min(0).optional(),
+  cacheMisses: z.number().int().min(0).optional(),
+  convergedWithinMs: z.number().int().min(0).optional(),
   explore: exploreExpectationSchema.optional(),
 })
 
@@ -59,12 +74,15 @@ export const scenarioSchema = z.strictObject({
   lock: z.enum(['local', 'redis']).optional(),
   lockTtlMs: z.number().int().min(1).max(600_000).optional(),
   cacheTtlMs: z.number().int().min(1).max(86_400_000).optional(),
+  doubleDeleteDelayMs: ms.optional(),
+  leaseTtlMs: z.number().int().min(1).max(600_000).optional(),
   initial: z.strictObject({db: rowValue.nullable(), cache: rowValue.nullable()}),
   actors: z.record(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'actor names are a letter then letters, digits or _ (e.g. A, B, reader1)'),
     actorSchema,
   ),
   delays: z.array(delaySchema).optional(),
+  faults: z.array(faultSchema).optional(),
   expect: runExpectationSchema.optional(),
 })
 

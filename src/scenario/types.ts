@@ -1,9 +1,14 @@
 import type {ActorName} from '../history/types.js'
 import type {InjectedDelay} from '../schedule/delays.js'
+import type {Fault} from '../schedule/faults.js'
 import type {LockKind} from '../schedule/locks.js'
 
-/** One call of a strategy's read path or write path. */
-export type Operation = {kind: 'read'} | {kind: 'write'; value: number}
+/**
+ * One thing an actor does: a call of the strategy's read or write path; for worker strategies,
+ * draining `count` queued writes into MySQL; or `lose`, Redis losing cachesim's keys for the row
+ * (a restart without persistence).
+ */
+export type Operation = {kind: 'read'} | {kind: 'write'; value: number} | {kind: 'drain'; count: number} | {kind: 'lose'}
 
 export interface ActorSpec {
   name: ActorName
@@ -20,6 +25,12 @@ export interface RunExpectation {
   staleReads?: number
   dirtyReads?: number
   dbQueries?: number
+  /** Acknowledged writes that never reached MySQL. */
+  lostWrites?: number
+  /** Cache misses (GETs that found nothing) over the run. */
+  cacheMisses?: number
+  /** After the actors finish, the stores agree again within this long (TTL-based strategies). */
+  convergedWithinMs?: number
 }
 
 /** A count pinned exactly (2) or by a comparison (">0", "<=3"). */
@@ -57,8 +68,13 @@ export interface Scenario {
   lockTtlMs: number
   /** Time to live of cache SETs; none when absent. */
   cacheTtlMs?: number
+  /** delayed-double-delete's wait before its second DEL. */
+  doubleDeleteDelayMs: number
+  /** How long a lease lives (lease strategy). */
+  leaseTtlMs: number
   initial: {db: number | null; cache: number | null}
   actors: ActorSpec[]
   delays: InjectedDelay[]
+  faults: Fault[]
   expect?: Expectation
 }

@@ -1,11 +1,15 @@
 import type {InjectedDelay} from '../schedule/delays.js'
+import type {Fault} from '../schedule/faults.js'
 import {parseOrder} from '../schedule/script.js'
-import {findStrategy, strategyNames} from '../strategies/index.js'
+import {findStrategy, stepsOf, strategyNames} from '../strategies/index.js'
+import type {Strategy} from '../strategies/types.js'
 import type {Locate} from './load.js'
 import type {ScenarioInput} from './schema.js'
 import type {ActorSpec, Operation, Scenario} from './types.js'
 
 export const DEFAULT_LOCK_TTL_MS = 5000
+export const DEFAULT_DOUBLE_DELETE_DELAY_MS = 100
+export const DEFAULT_LEASE_TTL_MS = 5000
 
 /** Checks what the schema cannot (names that must refer to something) and builds the Scenario. */
 export function toScenario(input: ScenarioInput, source: string, locate: Locate): Scenario {
@@ -13,43 +17,61 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
   if (!strategy) {
     throw locate(['strategy'], `unknown strategy "${input.strategy}"; valid strategies: ${strategyNames().join(', ')}`)
   }
-  if (input.lock !== undefined && !strategy.usesLock) {
-    throw locate(['lock'], `strategy ${strategy.name} takes no lock; remove "lock:"`)
+  if (input.lock !== undefined && (!strategy.usesLock || strategy.lockKind !== undefined)) {
+    throw locate(['lock'], strategy.usesLock ? `${strategy.name} always uses the Redis lock; remove "lock:"` : `strategy ${strategy.name} takes no lock; remove "lock:"`)
   }
+  const steps = stepsOf(strategy)
 
   const names = Object.keys(input.actors)
   if (names.length === 0) throw locate(['actors'], 'a scenario needs at least one actor, e.g. A: { op: write, value: 100 }')
   const actors: ActorSpec[] = names.map((name) => {
     const spec = input.actors[name]!
     const at = ['actors', name]
-    if (spec.ops !== undefined && (spec.op !== undefined || spec.value !== undefined)) {
-      throw locate(at, `actor ${name}: give either "op" (and "value") or "ops", not both`)
+    if (spec.ops !== undefined && (spec.op !== undefined || spec.value !== undefined || spec.count !== undefined)) {
+      throw locate(at, `actor ${name}: give either "op" (with "value" or "count") or "ops", not both`)
     }
     if (spec.ops === undefined && spec.op === undefined) {
       throw locate(at, `actor ${name} needs "op: read" or "op: write" (with "value"), or a list in "ops"`)
     }
     const ops: Operation[] = spec.ops
-      ? spec.ops.map((op, i) => toOperation(op, [...at, 'ops', i], locate))
-      : [toOperation({op: spec.op!, value: spec.value}, at, locate)]
+      ? spec.ops.map((op, i) => toOperation(op, [...at, 'ops', i], strategy, locate))
+      : [toOperation({op: spec.op!, value: spec.value, count: spec.count}, at, strategy, locate)]
     return {name, ops, startAfterMs: spec.startAfterMs ?? 0}
   })
 
+  const actorAt = (at: (string | number)[], actor: string) => {
+    if (!names.includes(actor)) throw locate([...at, 'actor'], `no actor named "${actor}"; actors: ${names.join(', ')}`)
+  }
+  const stepAt = (at: (string | number)[], step: string) => {
+    if (!steps.includes(step)) throw locate(at, `${strategy.name} has no step "${step}"; its steps: ${steps.join(', ')}`)
+  }
+
   const delays: InjectedDelay[] = (input.delays ?? []).map((d, i) => {
     const at = ['delays', i]
-    if (!names.includes(d.actor)) {
-      throw locate([...at, 'actor'], `no actor named "${d.actor}"; actors: ${names.join(', ')}`)
-    }
+    actorAt(at, d.actor)
     if ((d.before === undefined) === (d.after === undefined)) {
       throw locate(at, 'a delay needs exactly one of "before: <step>" or "after: <step>"')
     }
     const when = d.before === undefined ? 'after' : 'before'
     const step = (d.before ?? d.after)!
-    if (!strategy.steps.includes(step)) {
-      throw locate([...at, when], `${strategy.name} has no step "${step}"; its steps: ${strategy.steps.join(', ')}`)
-    }
+    stepAt([...at, when], step)
     const delay: InjectedDelay = {actor: d.actor, when, step, ms: d.ms}
     if (d.occurrence !== undefined) delay.occurrence = d.occurrence
     return delay
+  })
+
+  const faults: Fault[] = (input.faults ?? []).map((f, i) => {
+    const at = ['faults', i]
+    actorAt(at, f.actor)
+    stepAt([...at, 'step'], f.step)
+    const timed = f.kind === 'pause' || f.kind === 'latency'
+    if (timed !== (f.ms !== undefined)) {
+      throw locate(at, timed ? `a ${f.kind} fault needs "ms", e.g. { kind: ${f.kind}, ms: 300 }` : `a ${f.kind} fault takes no "ms"`)
+    }
+    const fault: Fault = {actor: f.actor, step: f.step, kind: f.kind}
+    if (f.ms !== undefined) fault.ms = f.ms
+    if (f.occurrence !== undefined) fault.occurrence = f.occurrence
+    return fault
   })
 
   const scenario: Scenario = {
@@ -58,18 +80,21 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     source,
     builtIn: false,
     strategy: strategy.name,
-    lock: input.lock ?? 'local',
+    lock: strategy.lockKind ?? input.lock ?? 'local',
     lockTtlMs: input.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+    doubleDeleteDelayMs: input.doubleDeleteDelayMs ?? DEFAULT_DOUBLE_DELETE_DELAY_MS,
+    leaseTtlMs: input.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     initial: {db: input.initial.db, cache: input.initial.cache},
     actors,
     delays,
+    faults,
   }
   if (input.cacheTtlMs !== undefined) scenario.cacheTtlMs = input.cacheTtlMs
   if (input.expect !== undefined) {
     const {explore, ...run} = input.expect
     scenario.expect = stripUndefined(run)
     if (explore !== undefined) {
-      if (explore.witness !== undefined) checkWitness(explore.witness, names, strategy.steps, locate)
+      if (explore.witness !== undefined) checkWitness(explore.witness, names, steps, locate)
       scenario.expect.explore = stripUndefined(explore)
     }
   }
@@ -90,13 +115,26 @@ function checkWitness(witness: string, actors: readonly string[], steps: readonl
   }
 }
 
-function toOperation(op: {op: 'read' | 'write'; value?: number | undefined}, at: (string | number)[], locate: Locate): Operation {
-  if (op.op === 'read') {
-    if (op.value !== undefined) throw locate([...at, 'value'], 'a read takes no "value"')
-    return {kind: 'read'}
+function toOperation(
+  op: {op: Operation['kind']; value?: number | undefined; count?: number | undefined},
+  at: (string | number)[],
+  strategy: Strategy,
+  locate: Locate,
+): Operation {
+  if (op.op !== 'write' && op.value !== undefined) throw locate([...at, 'value'], `"${op.op}" takes no "value"`)
+  if (op.op !== 'drain' && op.count !== undefined) throw locate([...at, 'count'], `"${op.op}" takes no "count"`)
+  switch (op.op) {
+    case 'read':
+      return {kind: 'read'}
+    case 'lose':
+      return {kind: 'lose'}
+    case 'drain':
+      if (!strategy.drain) throw locate(at, `${strategy.name} has no queue to drain; "drain" is for write-behind`)
+      return {kind: 'drain', count: op.count ?? 1}
+    case 'write':
+      if (op.value === undefined) throw locate(at, 'a write needs "value", e.g. { op: write, value: 100 }')
+      return {kind: 'write', value: op.value}
   }
-  if (op.value === undefined) throw locate(at, 'a write needs "value", e.g. { op: write, value: 100 }')
-  return {kind: 'write', value: op.value}
 }
 
 /** Drops keys whose value is undefined, so that only what the file gives is checked. */

@@ -1,7 +1,18 @@
 import {CachesimError} from '../errors/cachesim-error.js'
 import type {History} from '../history/history.js'
 import type {ActorName, StepName, StepValue} from '../history/types.js'
-import type {Actor, ActorStores, CacheSteps, DbSteps, LockSteps, StepContext} from '../strategies/types.js'
+import type {
+  Actor,
+  ActorStores,
+  CacheSteps,
+  DbSteps,
+  LockSteps,
+  StepContext,
+  StepOptions,
+  StrategySettings,
+} from '../strategies/types.js'
+import {delay} from '../util/delay.js'
+import {ActorCrashedError, type Fault, faultAt, InjectedFailure} from './faults.js'
 import type {RowLock} from './locks.js'
 import type {Schedule, StepRequest} from './types.js'
 
@@ -12,10 +23,11 @@ export interface ActorSetup {
   history: History
   lock: RowLock
   signal: AbortSignal
-  /** Time to live of every cache SET, when the scenario gives one. */
-  cacheTtlMs?: number
+  settings: StrategySettings
   /** How long lock.acquire waits before it fails. */
   lockWaitMs: number
+  /** Faults injected at this actor's steps. */
+  faults: readonly Fault[]
 }
 
 /** A step that ended in an error; the error is in the history already. */
@@ -35,11 +47,13 @@ export class LockWaitTimeoutError extends CachesimError {}
 
 /**
  * One actor: its own connections, and the step function that every store call goes through.
- * The step asks the schedule for permission, sends the call, and records invoke and completion.
+ * The step asks the schedule for permission, sends the call, and records invoke and completion;
+ * injected faults happen here too, so no strategy knows about them.
  */
 export class ActorRuntime implements Actor {
   readonly name: ActorName
   readonly stores: ActorStores
+  readonly settings: StrategySettings
   readonly db: DbSteps
   readonly cache: CacheSteps
   readonly lock: LockSteps
@@ -48,50 +62,71 @@ export class ActorRuntime implements Actor {
   constructor(private readonly setup: ActorSetup) {
     this.name = setup.name
     this.stores = setup.stores
+    this.settings = setup.settings
     const {mysql, redis, rowId, key} = setup.stores
     this.db = {
       select: () => this.step('db.select', () => mysql.select(rowId)),
-      update: (value) => this.step('db.update', () => mysql.update(rowId, value), value),
+      update: (value) => this.step('db.update', () => mysql.update(rowId, value), {sends: value}),
       begin: () => this.step('db.begin', () => mysql.begin()),
       commit: () => this.step('db.commit', () => mysql.commit()),
       rollback: () => this.step('db.rollback', () => mysql.rollback()),
     }
     this.cache = {
       get: () => this.step('cache.get', async () => parseCached(await redis.get(key), key)),
-      set: (value) => this.step('cache.set', () => redis.set(key, String(value), setup.cacheTtlMs), value),
+      set: (value) => this.step('cache.set', () => redis.set(key, String(value), setup.settings.cacheTtlMs), {sends: value}),
       del: () => this.step('cache.del', async () => void (await redis.del(key))),
     }
     this.lock = {
       acquire: () => this.step('lock.acquire', (context) => this.acquire(context)),
-      release: () => this.step('lock.release', async () => void (await setup.lock.release())),
+      release: () =>
+        this.step('lock.release', async (context) => {
+          if (!(await setup.lock.release())) context.note('not ours any more: it expired or was taken')
+        }),
     }
   }
 
-  async step<T extends StepValue | void>(
-    name: StepName,
-    op: (context: StepContext) => Promise<T>,
-    sends: StepValue = null,
-  ): Promise<T> {
+  async step<T>(name: StepName, op: (context: StepContext) => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
     const {schedule, history, signal} = this.setup
+    const sends = options.sends ?? null
     const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
+    const fault = faultAt(this.setup.faults, this.name, name, request.occurrence)
+    // The actor stalls before the call goes out, as a step of its own: real time passes (locks
+    // and leases expire), and under explore the others may move before the call goes out.
+    if (fault?.kind === 'pause') {
+      const ms = fault.ms ?? 0
+      await this.step('pause', async (context) => {
+        await delay(ms, context.signal)
+        context.note(`${ms} ms before ${name} (injected)`)
+      })
+    }
     await schedule.beforeStep(request, signal)
     const invocation = history.invoke(this.name, name, sends)
+    let note: string | undefined
     const context: StepContext = {
       signal,
+      realTime: schedule.kind === 'delays',
+      note: (text) => (note = note === undefined ? text : `${note}; ${text}`),
       waitBlocked: (reason) => schedule.waitBlocked(request, reason, signal),
     }
     let result: T
     try {
+      if (fault?.kind === 'fail') throw new InjectedFailure(name)
       result = await op(context)
+      // The answer comes back late: the server has done its part already.
+      if (fault?.kind === 'latency') await delay(fault.ms ?? 0, signal)
     } catch (error) {
       const outcome = outcomeOf(error)
       const reason = messageOf(error)
-      history.complete(invocation, outcome, null, reason)
+      history.complete(invocation, outcome, null, {error: reason, note})
       await schedule.afterStep(request, signal)
       throw new StepFailedError(this.name, name, reason, outcome)
     }
-    history.complete(invocation, 'ok', result === undefined ? null : (result as StepValue))
+    const recorded = options.record ? options.record(result) : result
+    history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {
+      note: fault?.kind === 'latency' ? join(note, `answer ${fault.ms} ms late (injected)`) : note,
+    })
     await schedule.afterStep(request, signal)
+    if (fault?.kind === 'crash') throw new ActorCrashedError(this.name, name)
     return result
   }
 
@@ -118,6 +153,14 @@ function parseCached(raw: string | null, key: string): number | null {
   const value = Number(raw)
   if (!Number.isSafeInteger(value)) throw new CachesimError(`${key} holds "${raw.slice(0, 40)}", not a number cachesim wrote`)
   return value
+}
+
+function isStepValue(value: unknown): value is StepValue {
+  return value === null || ['number', 'string', 'boolean'].includes(typeof value)
+}
+
+function join(a: string | undefined, b: string): string {
+  return a === undefined ? b : `${a}; ${b}`
 }
 
 /**

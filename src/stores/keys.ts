@@ -12,3 +12,13 @@ export function itemKey(space: KeySpace, id: number): string {
 export function lockKey(space: KeySpace, id: number): string {
   return `${space.prefix}lock:item:${id}`
 }
+
+/** The queue of writes for row `id`, for strategies that write behind (a Redis Stream). */
+export function streamKey(space: KeySpace, id: number): string {
+  return `${space.prefix}stream:item:${id}`
+}
+
+/** Every key cachesim may keep for row `id`: what a run resets, and what Redis loses in `op: lose`. */
+export function rowKeys(space: KeySpace, id: number): string[] {
+  return [itemKey(space, id), lockKey(space, id), streamKey(space, id)]
+}

@@ -124,6 +124,23 @@ export class MysqlStore {
     }
   }
 
+  /** UPDATE that bumps the row's version and returns the new one (LAST_INSERT_ID carries it back in the same round trip). */
+  async updateVersioned(id: number, value: number): Promise<number> {
+    this.lockingRow = id
+    try {
+      const [result] = await this.query(`UPDATE ${TABLE} SET value = ?, version = LAST_INSERT_ID(version + 1) WHERE id = ?`, [value, id])
+      if (this.inTransaction) this.lockedRows.add(id)
+      return Number(result.insertId)
+    } finally {
+      this.lockingRow = null
+    }
+  }
+
+  /** The row's value and version (null when there is no row). */
+  async selectVersioned(id: number): Promise<RowSnapshot | null> {
+    return this.snapshot(id)
+  }
+
   async begin(): Promise<void> {
     await this.query('BEGIN')
     this.inTransaction = true

@@ -80,6 +80,39 @@ export class RedisStore {
     return (await this.client.eval(COMPARE_AND_DELETE, 1, key, token)) === 1
   }
 
+  /**
+   * Runs a Lua script on keys cachesim built (under its prefix). Scripts make a check and a
+   * write one atomic step: a lease fill, a set-if-newer.
+   */
+  async script(lua: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    this.commands += 1
+    return this.client.eval(lua, keys.length, ...keys, ...args)
+  }
+
+  /** SET the key and append the value to a stream, atomically (MULTI/EXEC): a write-behind write. */
+  async setAndEnqueue(key: string, stream: string, value: string): Promise<void> {
+    this.commands += 1
+    const results = await this.client.multi().set(key, value).xadd(stream, '*', 'value', value).exec()
+    const failed = results?.find(([error]) => error)
+    if (!results || failed) throw failed?.[0] ?? new Error('MULTI was discarded')
+  }
+
+  /** The oldest entry of a stream, or null when it is empty. */
+  async firstInStream(stream: string): Promise<{id: string; value: string} | null> {
+    this.commands += 1
+    const entries = await this.client.xrange(stream, '-', '+', 'COUNT', 1)
+    const first = entries[0]
+    if (!first) return null
+    const [id, fields] = first
+    const at = fields.indexOf('value')
+    return {id, value: at === -1 ? '' : (fields[at + 1] ?? '')}
+  }
+
+  async removeFromStream(stream: string, id: string): Promise<void> {
+    this.commands += 1
+    await this.client.xdel(stream, id)
+  }
+
   /** Sets or deletes each key in one round trip (observer only). */
   async reset(values: ReadonlyMap<string, string | null>): Promise<void> {
     const pipeline = this.client.multi()

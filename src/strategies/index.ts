@@ -3,8 +3,15 @@ import {cacheFirst} from './cache-first.js'
 import {deleteThenUpdate} from './delete-then-update.js'
 import {doubleCheckLock} from './double-check-lock.js'
 import type {Strategy} from './types.js'
+import {delayedDoubleDelete} from './delayed-double-delete.js'
+import {lease} from './lease.js'
+import {ttlOnly} from './ttl-only.js'
 import {updateThenDelete} from './update-then-delete.js'
 import {updateThenUpdate} from './update-then-update.js'
+import {versionedCas} from './versioned-cas.js'
+import {versionedCasBareDel} from './versioned-cas-bare-del.js'
+import {writeBehind} from './write-behind.js'
+import {writeLock} from './write-lock.js'
 
 /** Every strategy, in the order `list` shows them. */
 export const STRATEGIES: readonly Strategy[] = [
@@ -13,6 +20,13 @@ export const STRATEGIES: readonly Strategy[] = [
   deleteThenUpdate,
   updateThenDelete,
   doubleCheckLock,
+  delayedDoubleDelete,
+  writeLock,
+  lease,
+  versionedCas,
+  versionedCasBareDel,
+  ttlOnly,
+  writeBehind,
 ]
 
 export function strategyNames(): string[] {
@@ -27,4 +41,12 @@ export function getStrategy(name: string): Strategy {
   const strategy = findStrategy(name)
   if (!strategy) throw new BadInputError(`unknown strategy "${name}"; valid strategies: ${strategyNames().join(', ')}`)
   return strategy
+}
+
+/**
+ * Every step a scenario may name for this strategy: its paths', its workers', `cache.lose`
+ * (Redis losing the row's keys) and `pause` (the step a pause fault inserts).
+ */
+export function stepsOf(strategy: Strategy): string[] {
+  return [...new Set([...strategy.steps, ...(strategy.workerSteps ?? []), 'cache.lose', 'pause'])]
 }

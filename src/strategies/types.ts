@@ -1,5 +1,6 @@
 import type {ActorName, StepName, StepValue} from '../history/types.js'
 import type {MysqlStore} from '../stores/mysql.js'
+import type {KeySpace} from '../stores/keys.js'
 import type {RedisStore} from '../stores/redis.js'
 
 /**
@@ -14,11 +15,33 @@ export interface Actor {
   readonly lock: LockSteps
   /**
    * Runs `op` as one step named `name`: the schedule decides when it may start, the history
-   * records it. `sends` is the value a write step sends, shown on its invoke entry.
+   * records it. `sends` is the value a write step sends, shown on its invoke entry; `record`
+   * turns a richer result into the value the history keeps (by default the result itself).
    */
-  step<T extends StepValue | void>(name: StepName, op: (context: StepContext) => Promise<T>, sends?: StepValue): Promise<T>
+  step<T>(name: StepName, op: (context: StepContext) => Promise<T>, options?: StepOptions<T>): Promise<T>
   /** The actor's own connections and names, for strategies that need more than the typed steps. */
   readonly stores: ActorStores
+  /** The scenario's knobs: TTLs, the double delete's delay. */
+  readonly settings: StrategySettings
+}
+
+export interface StepOptions<T> {
+  sends?: StepValue
+  record?: (result: T) => StepValue
+}
+
+/** Knobs a scenario (or the command line) sets for the strategies that use them. */
+export interface StrategySettings {
+  /** TTL of every cache SET; none when absent. */
+  cacheTtlMs?: number
+  /** TTL of a Redis lock. */
+  lockTtlMs: number
+  /** How long delayed-double-delete waits before its second DEL. */
+  doubleDeleteDelayMs: number
+  /** How long a lease lives when its holder never fills. */
+  leaseTtlMs: number
+  /** How long a drain or sync worker waits for its next event under real time before it gives up. */
+  workerWaitMs: number
 }
 
 export interface ActorStores {
@@ -28,9 +51,18 @@ export interface ActorStores {
   rowId: number
   /** The cache key of that row. */
   key: string
+  /** cachesim's key prefix, to build the row's other keys (stores/keys.ts). */
+  space: KeySpace
 }
 
 export interface StepContext {
+  /** Adds a few words to the step's history entry: what else it learned or did. */
+  note(text: string): void
+  /**
+   * True under real time (delays); false when a schedule releases steps one by one, where only
+   * the order counts and a step that waits on the clock (a `wait`) need not sleep.
+   */
+  readonly realTime: boolean
   /**
    * Says the step found what it needs held by another actor (a lock) and waits until it should
    * try again. Under delays that is a short sleep; under an explored order, until another step
@@ -78,6 +110,18 @@ export interface Strategy {
   readonly steps: readonly StepName[]
   /** Whether the strategy takes a lock, so that `--lock` and `lock:` mean something to it. */
   readonly usesLock?: boolean
+  /** A strategy whose lock must be shared beyond one process says so: it always gets the Redis lock. */
+  readonly lockKind?: 'redis'
   read(actor: Actor): Promise<number | null>
   write(actor: Actor, value: number): Promise<void>
+  /** A worker that applies queued writes to MySQL (`op: drain` in a scenario), `count` of them. */
+  drain?(actor: Actor, count: number): Promise<void>
+  /** Reads the cached value from the key's raw contents, when the strategy stores more than the number. */
+  decodeCache?(raw: string): number | null
+  /** Writes a row's value (at a version) the way the strategy keeps it in the cache; the decimal number by default. */
+  encodeCache?(value: number, version: number): string
+  /** Extra steps the strategy's workers take, for validating delays and orders. */
+  readonly workerSteps?: readonly StepName[]
+  /** A TTL on every cache SET when the scenario gives none (ttl-only). */
+  readonly defaultCacheTtlMs?: number
 }

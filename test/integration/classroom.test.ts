@@ -103,7 +103,7 @@ describe('--html', () => {
       await page.goto(`file://${file}`)
       assert.deepEqual(problems, [])
       const runs = await page.locator('section.run').count()
-      assert.equal(runs, 2, 'one section per run')
+      assert.equal(runs, 3, 'one section per run')
       const lanes = await page.locator('section.run[data-scenario="uu-two-writers"] svg g.lane').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-actor')))
       assert.deepEqual(lanes, ['A', 'B'])
       assert.equal(await page.locator('section.run[data-scenario="uu-two-writers"] .verdict').textContent(), 'divergent')

@@ -32,7 +32,7 @@ describe('cachesim run', () => {
     const result = await runCli(['run', 'update-then-update', '--json'])
     assert.equal(result.code, 0, result.stderr)
     const runs = JSON.parse(result.stdout) as RunJson[]
-    assert.deepEqual(runs.map((r) => r.scenario).sort(), ['uu-normal-order', 'uu-two-writers'])
+    assert.deepEqual(runs.map((r) => r.scenario).sort(), ['uu-cache-set-fails', 'uu-normal-order', 'uu-two-writers'])
     const race = runs.find((r) => r.scenario === 'uu-two-writers')!
     for (const key of ['scenario', 'strategy', 'db', 'cache', 'divergent', 'staleReads', 'dirtyReads', 'dbQueries', 'expected', 'matchesExpected', 'durationMs', 'history']) {
       assert.ok(key in race, `missing ${key}`)
@@ -116,7 +116,7 @@ describe('bad input is one line and exit code 2', () => {
     const file = await scenarioFile('bad.yaml', 'name: bad\nstrategy: update-then-update\ninitial: { db: 1, cache: 1 }\nactors:\n  A: { op: write, valu: 2 }\n')
     const result = await runCli(['run', file])
     assert.equal(result.code, 2)
-    assert.equal(result.stderr.trim(), `Error: ${file}:5:19: unknown key "valu"; allowed here: op, value, ops, startAfterMs`)
+    assert.equal(result.stderr.trim(), `Error: ${file}:5:19: unknown key "valu"; allowed here: op, value, count, ops, startAfterMs`)
   })
 })
 

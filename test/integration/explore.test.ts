@@ -112,12 +112,14 @@ describe('the literature\'s outcomes, over every order', () => {
 
   it('no order of a single actor diverges, whatever the strategy', async () => {
     for (const strategy of STRATEGIES) {
+      // A write-behind write reaches MySQL when it is drained: the lone actor drains its own writes.
+      const drain = strategy.drain ? '{ op: drain, count: 1 }, ' : ''
       const result = await explore(
         scenario(`name: alone
 strategy: ${strategy.name}
 initial: { db: 1, cache: 1 }
 actors:
-  A: { ops: [ { op: read }, { op: write, value: 2 }, { op: read }, { op: write, value: 3 }, { op: read } ] }
+  A: { ops: [ { op: read }, { op: write, value: 2 }, ${drain}{ op: read }, { op: write, value: 3 }, ${drain}{ op: read } ] }
 `),
       )
       assert.equal(result.orders, 1, strategy.name)

@@ -38,11 +38,11 @@ describe('scenario files', () => {
   })
 
   it('an unknown key is an error at its line and column', () => {
-    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, strategy, lock, lockTtlMs, cacheTtlMs, initial, actors, delays, expect')
+    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, strategy, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, delays, faults, expect')
   })
 
   it('an unknown key inside an actor points at that key', () => {
-    assert.match(problem(valid.replace('startAfterMs: 10', 'startAfter: 10')), /^race\.yaml:6:30: unknown key "startAfter"; allowed here: op, value, ops, startAfterMs$/)
+    assert.match(problem(valid.replace('startAfterMs: 10', 'startAfter: 10')), /^race\.yaml:6:30: unknown key "startAfter"; allowed here: op, value, count, ops, startAfterMs$/)
   })
 
   it('a wrong type names the key and the type', () => {

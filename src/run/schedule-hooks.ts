@@ -1,0 +1,47 @@
+import type {ActorName} from '../history/types.js'
+import type {ServerWaitProbe} from '../schedule/stepped.js'
+import type {StorePair} from './workbench.js'
+
+/** What a stepped schedule needs from the run: a way to ask MySQL about lock waits, and to end stuck calls. */
+export interface ScheduleHooks {
+  probe: ServerWaitProbe
+  unstick: (actors: readonly ActorName[]) => Promise<void>
+  /** Reads both stores' current values (for `--step`, which shows them before each step). */
+  peek: () => Promise<{db: number | null; cache: number | null}>
+}
+
+/**
+ * When a step has run this long for no reason cachesim knows of, InnoDB's own lock-wait table is
+ * read. Not sooner: InnoDB refreshes that table only when it has not been read for 100 ms.
+ */
+const ASK_SERVER_AFTER_MS = 250
+
+export function scheduleHooks(
+  stores: ReadonlyMap<ActorName, StorePair>,
+  observer: StorePair,
+  peek: ScheduleHooks['peek'],
+): ScheduleHooks {
+  const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
+  const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
+  return {
+    probe: {
+      mayWait: (actor) => others(actor).some((pair) => pair.mysql.holdsRowLocks),
+      async waiting(actors, runningMs) {
+        // Known without asking: an UPDATE of a row that another actor's open transaction wrote
+        // waits for that transaction (InnoDB row locks).
+        const known = actors.filter((actor) => {
+          const row = stores.get(actor)!.mysql.needsRowLock
+          return row !== null && others(actor).some((pair) => pair.mysql.holdsRowLock(row))
+        })
+        if (known.length === actors.length || runningMs < ASK_SERVER_AFTER_MS) return new Set(known)
+        // A step that runs long for no known reason: ask InnoDB itself.
+        const waiting = await observer.mysql.lockWaiting(actors.map((a) => threadOf.get(a)!))
+        return new Set([...known, ...actors.filter((a) => waiting.has(threadOf.get(a)!))])
+      },
+    },
+    async unstick(actors) {
+      await Promise.all(actors.map((a) => observer.mysql.killQuery(threadOf.get(a)!)))
+    },
+    peek,
+  }
+}
