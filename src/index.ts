@@ -17,7 +17,7 @@ export type {Actor, Strategy} from './strategies/types.js'
 export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies/index.js'
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
-export {loadBuiltInScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
+export {loadBuiltInScenarios, loadMatrixScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
 export {resolveScenarios, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
 
 export type {InjectedDelay} from './schedule/delays.js'

@@ -71,9 +71,18 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
 
 /** The scenarios shipped with cachesim, grouped by strategy in the order `list` shows strategies. */
 export async function loadBuiltInScenarios(): Promise<Scenario[]> {
-  const scenarios = await loadScenarios(BUILT_IN_DIR)
+  return builtIn(BUILT_IN_DIR, 'scenarios')
+}
+
+/** The cells of `cachesim matrix`: one scenario per strategy and race, in scenarios/matrix/. */
+export async function loadMatrixScenarios(): Promise<Scenario[]> {
+  return builtIn(path.join(BUILT_IN_DIR, 'matrix'), 'scenarios/matrix')
+}
+
+async function builtIn(dir: string, shown: string): Promise<Scenario[]> {
+  const scenarios = await loadScenarios(dir)
   for (const scenario of scenarios) {
-    scenario.source = `scenarios/${path.basename(scenario.source)}`
+    scenario.source = `${shown}/${path.basename(scenario.source)}`
     scenario.builtIn = true
   }
   const rank = (s: Scenario) => strategyNames().indexOf(s.strategy)

@@ -4,7 +4,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
 import {type Fault, formatFault} from '../schedule/faults.js'
 import {findStrategy, getStrategy, stepsOf, strategyNames} from '../strategies/index.js'
-import {loadBuiltInScenarios, loadScenarios} from './load.js'
+import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
 
 /**
@@ -21,7 +21,7 @@ export async function resolveScenarios(target: string): Promise<Scenario[]> {
       if (mine.length === 0) throw new BadInputError(`strategy ${target} has no built-in scenarios yet; give a scenario file`)
       return mine
     }
-    const named = builtIn.find((s) => s.name === target)
+    const named = builtIn.find((s) => s.name === target) ?? (await loadMatrixScenarios()).find((s) => s.name === target)
     if (named) return [named]
   }
   if (await exists(target)) return loadScenarios(target)

@@ -70,6 +70,7 @@ export const runExpectationSchema = z.strictObject({
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'use letters, digits, ".", "_" and "-" (at most 80)'),
   description: z.string().optional(),
+  race: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-"').optional(),
   strategy: z.string(),
   lock: z.enum(['local', 'redis']).optional(),
   lockTtlMs: z.number().int().min(1).max(600_000).optional(),

@@ -63,6 +63,8 @@ export interface Scenario {
   source: string
   /** Shipped with cachesim: `cachesim run <name>` finds it from anywhere. */
   builtIn: boolean
+  /** The column of `cachesim matrix` this scenario fills (its race or fault), when it is one. */
+  race?: string
   strategy: string
   lock: LockKind
   lockTtlMs: number

@@ -90,6 +90,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     faults,
   }
   if (input.cacheTtlMs !== undefined) scenario.cacheTtlMs = input.cacheTtlMs
+  if (input.race !== undefined) scenario.race = input.race
   if (input.expect !== undefined) {
     const {explore, ...run} = input.expect
     scenario.expect = stripUndefined(run)

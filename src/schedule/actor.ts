@@ -58,6 +58,8 @@ export class ActorRuntime implements Actor {
   readonly cache: CacheSteps
   readonly lock: LockSteps
   private readonly occurrences = new Map<StepName, number>()
+  /** Set by a crash fault: a crashed actor takes no more steps (not even in `finally` blocks). */
+  private crashed: ActorCrashedError | null = null
 
   constructor(private readonly setup: ActorSetup) {
     this.name = setup.name
@@ -86,6 +88,7 @@ export class ActorRuntime implements Actor {
   }
 
   async step<T>(name: StepName, op: (context: StepContext) => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+    if (this.crashed) throw this.crashed
     const {schedule, history, signal} = this.setup
     const sends = options.sends ?? null
     const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
@@ -126,7 +129,10 @@ export class ActorRuntime implements Actor {
       note: fault?.kind === 'latency' ? join(note, `answer ${fault.ms} ms late (injected)`) : note,
     })
     await schedule.afterStep(request, signal)
-    if (fault?.kind === 'crash') throw new ActorCrashedError(this.name, name)
+    if (fault?.kind === 'crash') {
+      this.crashed = new ActorCrashedError(this.name, name)
+      throw this.crashed
+    }
     return result
   }
 

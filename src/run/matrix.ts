@@ -1,0 +1,69 @@
+import {STRATEGIES} from '../strategies/index.js'
+import type {Scenario} from '../scenario/types.js'
+import {exploreScenario, type ExploreResult} from './explore-scenario.js'
+import {Workbench, type WorkbenchOptions} from './workbench.js'
+
+/** The matrix's columns, in the order a reader meets them: races first, then faults. */
+const RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'crash-between', 'pause-past-ttl']
+
+/** ✓ consistent in every order; ✗ divergent in some order; ~ stale or dirty reads, but never divergent. */
+export type CellVerdict = '✓' | '✗' | '~'
+
+export interface MatrixCell {
+  strategy: string
+  race: string
+  scenario: string
+  verdict: CellVerdict
+  explored: ExploreResult
+  /** Whether the verdict is the one the literature gives (the scenario's expect:); null when it pins none. */
+  matchesLiterature: boolean | null
+}
+
+export interface MatrixResult {
+  /** Column order: the races and faults, as first met in the strategies' order. */
+  races: string[]
+  strategies: string[]
+  cells: MatrixCell[]
+  durationMs: number
+}
+
+export interface MatrixOptions {
+  stores: WorkbenchOptions
+  signal: AbortSignal
+  parallel?: number
+  maxOrders?: number
+  onCell?: (cell: MatrixCell) => void
+}
+
+/** Explores every matrix scenario (one per strategy and race) and sums each up in one symbol. */
+export async function buildMatrix(scenarios: readonly Scenario[], options: MatrixOptions): Promise<MatrixResult> {
+  const started = performance.now()
+  const bench = await Workbench.open(options.stores)
+  try {
+    const cells: MatrixCell[] = []
+    for (const scenario of scenarios) {
+      const explored = await exploreScenario(scenario, bench, {
+        signal: options.signal,
+        ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
+        ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
+      })
+      const cell: MatrixCell = {
+        strategy: scenario.strategy,
+        race: scenario.race ?? scenario.name,
+        scenario: scenario.name,
+        verdict: explored.divergentOrders > 0 ? '✗' : explored.staleOrders + explored.dirtyOrders > 0 ? '~' : '✓',
+        explored,
+        matchesLiterature: explored.matchesExpected,
+      }
+      cells.push(cell)
+      options.onCell?.(cell)
+    }
+    const strategies = STRATEGIES.map((s) => s.name).filter((name) => cells.some((c) => c.strategy === name))
+    const known = RACES.filter((race) => cells.some((c) => c.race === race))
+    const races = [...known, ...new Set(cells.map((c) => c.race).filter((race) => !RACES.includes(race)))]
+    return {races, strategies, cells, durationMs: performance.now() - started}
+  } finally {
+    if (options.signal.aborted) bench.destroy()
+    else await bench.close()
+  }
+}
