@@ -12,3 +12,13 @@ export function itemKey(space: KeySpace, id: number): string {
 export function lockKey(space: KeySpace, id: number): string {
   return `${space.prefix}lock:item:${id}`
 }
+
+/** The cached copy of row `id` of the read benchmark's user table (the seed's `user:1`). */
+export function userKey(space: KeySpace, id: number): string {
+  return `${space.prefix}user:${id}`
+}
+
+/** The lock the stampede's readers take for user `id` (--lock redis). */
+export function userLockKey(space: KeySpace, id: number): string {
+  return `${space.prefix}lock:user:${id}`
+}
