@@ -40,7 +40,10 @@ export class FloorProbe {
     private readonly sample: {key: string; id: number; query: QueryKind},
   ) {}
 
-  /** `mysqlConnection` has the user table's database chosen; it stays the caller's to close. */
+  /**
+   * `mysqlConnection` is the first client's own (see UserTable.connection), with the user
+   * table's database chosen; it stays the caller's to close.
+   */
   static async open(redis: RedisTarget, mysqlConnection: mysql.Connection, sample: {key: string; id: number; query: QueryKind; ttlMs: number}): Promise<FloorProbe> {
     const client = new Redis(redis.url, {lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false})
     client.on('error', () => {})

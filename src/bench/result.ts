@@ -30,7 +30,10 @@ export interface ModeResult {
   dbQueries: number
   dbSelects: number
   dbUpdates: number
-  /** The same, as the server counted them on these connections (Com_select, Com_update); null if unknown. */
+  /**
+   * The same, as the server counted them on these connections (Com_select, Com_update), less
+   * the floor's own SELECTs on the first client's connection; null if unknown.
+   */
   serverSelects: number | null
   serverUpdates: number | null
   redisCommands: number
