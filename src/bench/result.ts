@@ -62,6 +62,8 @@ export interface ReadBenchResult {
 
 export interface StampedeRound {
   lock: StampedeLock
+  /** Runs it took for every reader to miss at once (at most 3); earlier runs are not counted. */
+  attempts: number
   /** Readers whose first GET missed: all of them, when "at once" really was at once. */
   missed: number
   /** SELECTs the readers sent, by cachesim's count, and by the server's (Com_select); null if unknown. */
@@ -81,7 +83,7 @@ export interface StampedeResult {
   options: StampedeOptions
   key: string
   interrupted: boolean
-  /** How far apart the worker processes released their readers, in microseconds. */
+  /** How far apart the worker processes released their readers in the rounds reported, in microseconds. */
   startSkewUs: number | null
   rounds: StampedeRound[]
   notes: string[]

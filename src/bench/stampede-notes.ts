@@ -8,10 +8,16 @@ export function stampedeNotes(options: StampedeOptions, rounds: readonly Stamped
   const none = round('none')
   const local = round('local')
   const redis = round('redis')
+  const retried = rounds.filter((r) => r.attempts > 1 && r.missed === options.readers)
+  if (retried.length > 0) {
+    notes.push(
+      `${retried.map((r) => `${r.lock} took ${r.attempts} attempts`).join(', ')}: in the earlier ones a busy machine started some readers after the refill, so not all of them missed; those runs are not counted.`,
+    )
+  }
   const scattered = rounds.filter((r) => r.missed < options.readers)
   if (scattered.length > 0) {
     notes.push(
-      `Not every reader missed in ${scattered.map((r) => r.lock).join(', ')}: some arrived after the refill. The machine may be too busy for ${options.readers} readers to start together; the SELECT counts then understate the stampede.`,
+      `Not every reader missed in ${scattered.map((r) => r.lock).join(', ')}, even after ${scattered[0]!.attempts} attempts: some arrived after the refill. The machine is too busy for ${options.readers} readers to start together; the SELECT counts then understate the stampede.`,
     )
   }
   if (none) notes.push(`Unprotected, every reader that missed went to MySQL: ${none.dbQueries} SELECTs for one row.`)
