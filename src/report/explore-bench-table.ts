@@ -1,14 +1,10 @@
 import chalk from 'chalk'
-import Table from 'cli-table3'
+import {compactTable} from './table-style.js'
 
 import type {ExploreBenchResult, ExploreBenchRow} from '../bench/explore-bench.js'
 
 export function renderExploreBench(result: ExploreBenchResult): string {
-  const table = new Table({
-    head: ['scenario', 'orders', 'orders/s', 'floor orders/s', '× floor', `orders/s ×${result.parallel}`, 'speedup', 'same verdicts', 'µs/step in cachesim'].map((h) => chalk.bold(h)),
-    style: {head: [], border: []},
-    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-  })
+  const table = compactTable(['scenario', 'orders', 'orders/s', 'floor orders/s', '× floor', `orders/s ×${result.parallel}`, 'speedup', 'same verdicts', 'µs/step in cachesim'])
   const cells = (name: string, r: Omit<ExploreBenchRow, 'scenario' | 'actors' | 'sameVerdicts'>, same: boolean) => [
     name,
     String(r.orders),

@@ -1,5 +1,5 @@
 import chalk from 'chalk'
-import Table from 'cli-table3'
+import {compactTable} from './table-style.js'
 
 import {switches} from '../schedule/explore.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
@@ -11,13 +11,7 @@ import {renderTimeline} from './timeline.js'
  * divergent order (fewest steps, then fewest switches between actors).
  */
 export function renderExploreTable(results: readonly ExploreResult[], options: {timeline?: boolean} = {}): string {
-  const table = new Table({
-    head: ['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'].map((h) =>
-      chalk.bold(h),
-    ),
-    style: {head: [], border: []},
-    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-  })
+  const table = compactTable(['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'])
   for (const r of results) {
     table.push([
       r.scenario,

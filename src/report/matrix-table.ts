@@ -1,5 +1,5 @@
 import chalk from 'chalk'
-import Table from 'cli-table3'
+import {compactTable} from './table-style.js'
 
 import type {MatrixCell, MatrixResult} from '../run/matrix.js'
 import {replayCommand} from './history-lines.js'
@@ -21,11 +21,7 @@ function find(result: MatrixResult, strategy: string, race: string): MatrixCell 
 }
 
 export function renderMatrix(result: MatrixResult): string {
-  const table = new Table({
-    head: ['strategy', ...result.races].map((h) => chalk.bold(h)),
-    style: {head: [], border: []},
-    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-  })
+  const table = compactTable(['strategy', ...result.races])
   for (const strategy of result.strategies) table.push([strategy, ...result.races.map((race) => cellText(find(result, strategy, race), false))])
   const flagged = result.cells.filter((c) => c.matchesLiterature === false)
   const lines = [

@@ -1,8 +1,6 @@
-import chalk from 'chalk'
-import Table from 'cli-table3'
-
 import type {RunResult} from '../run/result.js'
 import {renderHistory} from './history-lines.js'
+import {compactTable} from './table-style.js'
 import {renderTimeline} from './timeline.js'
 import {expectedText, showValue, verdictText} from './verdict.js'
 
@@ -11,13 +9,7 @@ import {expectedText, showValue, verdictText} from './verdict.js'
  * did not match its expectation, the history that shows how.
  */
 export function renderRunTable(runs: readonly RunResult[], options: {timeline?: boolean} = {}): string {
-  const table = new Table({
-    head: ['scenario', 'strategy', 'MySQL', 'Redis', 'verdict', 'DB queries', 'expected?', 'duration'].map((h) =>
-      chalk.bold(h),
-    ),
-    style: {head: [], border: []},
-    chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-  })
+  const table = compactTable(['scenario', 'strategy', 'MySQL', 'Redis', 'verdict', 'DB queries', 'expected?', 'duration'])
   for (const run of runs) {
     table.push([
       run.scenario,

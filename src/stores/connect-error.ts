@@ -8,6 +8,8 @@ export function describeConnectError(code: string | undefined, message: string |
       return 'host not found'
     case 'ETIMEDOUT':
       return 'no answer within 3 s'
+    case 'ER_CON_COUNT_ERROR':
+      return "too many connections: the server's max_connections is reached"
     case 'ER_ACCESS_DENIED_ERROR':
       return `access denied for user ${user ?? ''}`.trim()
     default:

@@ -22,3 +22,13 @@ export function streamKey(space: KeySpace, id: number): string {
 export function rowKeys(space: KeySpace, id: number): string[] {
   return [itemKey(space, id), lockKey(space, id), streamKey(space, id)]
 }
+
+/** The cached copy of row `id` of the read benchmark's user table (the seed's `user:1`). */
+export function userKey(space: KeySpace, id: number): string {
+  return `${space.prefix}user:${id}`
+}
+
+/** The lock the stampede's readers take for user `id` (--lock redis). */
+export function userLockKey(space: KeySpace, id: number): string {
+  return `${space.prefix}lock:user:${id}`
+}

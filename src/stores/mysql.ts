@@ -37,26 +37,7 @@ export class MysqlStore {
 
   /** Connects to the server; `database` false connects without choosing one (to create it). */
   static async connect(target: MysqlTarget, options: {database?: boolean} = {}): Promise<MysqlStore> {
-    let connection: mysql.Connection
-    try {
-      connection = await mysql.createConnection({
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        ...(target.password === undefined ? {} : {password: target.password}),
-        ...(options.database === false ? {} : {database: target.database}),
-        connectTimeout: 3000,
-        supportBigNumbers: true,
-        // No stack capture per query: it costs CPU on every step, and our errors never show driver stacks.
-        trace: false,
-        bigNumberStrings: false,
-      })
-    } catch (error) {
-      throw unavailable(target, error)
-    }
-    // A stray connection error (server gone) must not crash the process; the next query reports it.
-    connection.on('error', () => {})
-    const store = new MysqlStore(connection, target)
+    const store = new MysqlStore(await openMysqlConnection(target, options), target)
     // Never wait the server's default 50 s on a row lock: a blocked step is reported, not hung.
     await store.run('SET SESSION innodb_lock_wait_timeout = 10')
     return store
@@ -87,26 +68,15 @@ export class MysqlStore {
 
   /** Creates cachesim's database and table when missing; refuses a same-named table that is not ours. */
   async ensureSchema(): Promise<void> {
-    const db = quoteId(this.target.database)
-    await this.run(`CREATE DATABASE IF NOT EXISTS ${db}`)
-    await this.run(
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLE} (
-        id BIGINT NOT NULL PRIMARY KEY,
+    this.queries += await ensureOwnTable(
+      this.connection,
+      this.target.database,
+      TABLE,
+      `id BIGINT NOT NULL PRIMARY KEY,
         value BIGINT NULL,
-        version BIGINT NOT NULL DEFAULT 0
-      ) ENGINE=InnoDB COMMENT='${TABLE_COMMENT}'`,
+        version BIGINT NOT NULL DEFAULT 0`,
     )
-    const [rows] = await this.query<mysql.RowDataPacket[]>(
-      'SELECT TABLE_COMMENT AS comment FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-      [this.target.database, TABLE],
-    )
-    if (rows[0]?.comment !== TABLE_COMMENT) {
-      throw new StoreError(
-        'MySQL',
-        `table ${this.target.database}.${TABLE} exists but was not created by cachesim; cachesim will not touch it. Choose another database in --mysql`,
-      )
-    }
-    await this.run(`USE ${db}`)
+    await this.run(`USE ${quoteId(this.target.database)}`)
   }
 
   async select(id: number): Promise<number | null> {
@@ -224,7 +194,53 @@ function toValue(raw: unknown): number | null {
   return Number(raw)
 }
 
-function quoteId(name: string): string {
+/** Opens one mysql2 connection, or throws a StoreUnavailableError that says in words why not. */
+export async function openMysqlConnection(target: MysqlTarget, options: {database?: boolean} = {}): Promise<mysql.Connection> {
+  let connection: mysql.Connection
+  try {
+    connection = await mysql.createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      ...(target.password === undefined ? {} : {password: target.password}),
+      ...(options.database === false ? {} : {database: target.database}),
+      connectTimeout: 3000,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      // No stack capture per query: it costs CPU on every step, and our errors never show driver stacks.
+      trace: false,
+    })
+  } catch (error) {
+    throw unavailable(target, error)
+  }
+  // A stray connection error (server gone) must not crash the process; the next query reports it.
+  connection.on('error', () => {})
+  return connection
+}
+
+/**
+ * Creates `database` and one of cachesim's tables in it when missing, and refuses a table of that
+ * name that does not carry cachesim's mark in its COMMENT: cachesim never touches a table it did
+ * not create. Returns how many statements it sent.
+ */
+export async function ensureOwnTable(connection: mysql.Connection, database: string, table: string, columns: string): Promise<number> {
+  const db = quoteId(database)
+  await connection.query(`CREATE DATABASE IF NOT EXISTS ${db}`)
+  await connection.query(`CREATE TABLE IF NOT EXISTS ${db}.${quoteId(table)} (${columns}) ENGINE=InnoDB COMMENT='${TABLE_COMMENT}'`)
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(
+    'SELECT TABLE_COMMENT AS comment FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [database, table],
+  )
+  if (rows[0]?.comment !== TABLE_COMMENT) {
+    throw new StoreError(
+      'MySQL',
+      `table ${database}.${table} exists but was not created by cachesim; cachesim will not touch it. Choose another database in --mysql`,
+    )
+  }
+  return 3
+}
+
+export function quoteId(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`'
 }
 

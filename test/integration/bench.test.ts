@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict'
+import {after, before, describe, it} from 'node:test'
+
+import mysql from 'mysql2/promise'
+import {Redis} from 'ioredis'
+
+import type {ModeResult, ReadBenchResult, StampedeResult} from '../../src/bench/result.js'
+import {parseMysqlUrl} from '../../src/stores/urls.js'
+import {removeTestData, runCli, testDatabase, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
+
+let connection: mysql.Connection
+let redis: Redis
+
+before(async () => {
+  const target = parseMysqlUrl(testMysqlUrl)
+  connection = await mysql.createConnection({host: target.host, port: target.port, user: target.user, password: target.password ?? ''})
+  redis = new Redis(testRedisUrl)
+})
+
+after(async () => {
+  await connection.end()
+  await redis.quit()
+  await removeTestData()
+})
+
+async function bench(args: string[]): Promise<ReadBenchResult> {
+  const result = await runCli(['bench', ...args, '--json'])
+  assert.equal(result.code, 0, result.stderr)
+  return JSON.parse(result.stdout) as ReadBenchResult
+}
+
+function mode(result: ReadBenchResult, name: ModeResult['mode']): ModeResult {
+  const found = result.modes.find((m) => m.mode === name)
+  assert.ok(found, `no ${name} mode`)
+  return found
+}
+
+async function keysLeft(pattern: string): Promise<string[]> {
+  const [, keys] = await redis.scan('0', 'MATCH', `${testPrefix}${pattern}`, 'COUNT', 10_000)
+  return keys
+}
+
+async function ourConnections(): Promise<number> {
+  const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ?', [testDatabase])
+  return Number(rows[0]?.n)
+}
+
+describe('cachesim bench', () => {
+  it('no cache sends exactly one SELECT per read; cache-aside on one hot row only the first', async () => {
+    const result = await bench(['--requests', '300', '--keys', '1'])
+    const plain = mode(result, 'no-cache')
+    assert.deepEqual([plain.requests, plain.reads, plain.dbSelects, plain.dbQueries, plain.redisCommands], [300, 300, 300, 300, 0])
+    assert.equal(plain.serverSelects, 300, "MySQL's own count agrees")
+    const cached = mode(result, 'cache-aside')
+    // 100% hits after the first read: one miss, one SELECT, one SET, then GETs only.
+    assert.deepEqual([cached.hits, cached.misses, cached.dbSelects, cached.serverSelects], [299, 1, 1, 1])
+    assert.equal(cached.redisCommands, 301)
+    assert.equal(cached.hitRatio, 299 / 300)
+    for (const key of ['options', 'table', 'interrupted', 'floors', 'modes', 'speedup', 'notes']) assert.ok(key in result, `missing ${key}`)
+    assert.equal(result.interrupted, false)
+    assert.ok(result.floors && result.floors.redisGet.count > 0 && result.floors.dbRead.count > 0)
+    assert.ok(cached.floorUs && cached.floorUs.count > 0 && typeof cached.floorRatio === 'number')
+    assert.equal(typeof result.speedup, 'number')
+    assert.deepEqual(await keysLeft('*'), [], 'every key the run set is deleted')
+  })
+
+  it('writes update MySQL and delete the key, so misses come back', async () => {
+    const result = await bench(['--requests', '400', '--keys', '1', '--write-ratio', '0.3'])
+    const cached = mode(result, 'cache-aside')
+    assert.ok(cached.writes > 0 && cached.reads > 0)
+    assert.ok(cached.misses! > 1, `a write makes the next read miss (misses: ${cached.misses})`)
+    assert.equal(cached.dbSelects, cached.misses)
+    assert.equal(cached.dbUpdates, cached.writes)
+    assert.deepEqual([cached.serverSelects, cached.serverUpdates], [cached.dbSelects, cached.dbUpdates])
+    // A GET per read, a SET per miss, a DEL per write.
+    assert.equal(cached.redisCommands, cached.reads + cached.misses! + cached.writes)
+    const plain = mode(result, 'no-cache')
+    assert.deepEqual([plain.writes, plain.dbUpdates, plain.redisCommands], [cached.writes, cached.writes, 0], 'the same requests, no cache')
+  })
+
+  it('--query heavy sends the aggregate and still counts one SELECT per read', async () => {
+    const result = await bench(['--requests', '100', '--keys', '50', '--query', 'heavy', '--distribution', 'zipf'])
+    assert.deepEqual([mode(result, 'no-cache').dbSelects, mode(result, 'no-cache').serverSelects], [100, 100])
+    assert.equal(mode(result, 'cache-aside').dbSelects, mode(result, 'cache-aside').misses)
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${testDatabase}\`.cachesim_users`)
+    assert.equal(Number(rows[0]?.n), 50, 'the table holds exactly --keys rows')
+  })
+
+  it('prints both modes, the floors and the speedup for people', async () => {
+    const result = await runCli(['bench', '--requests', '200', '--keys', '10'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^cachesim bench: 200 requests a mode on 10 rows of cachesim_users/)
+    assert.match(result.stdout, /floors, bare round trips .*Redis GET p50 [\d.]+ µs.*MySQL point SELECT p50/)
+    assert.match(result.stdout, /│ no cache +│.*│ +200 │ +0 │/)
+    assert.match(result.stdout, /│ cache-aside +│.*│ +\d+\.\d% │/)
+    assert.match(result.stdout, /speedup of cache-aside over no cache: \d+\.\d\d×/)
+    assert.equal(result.stderr, '')
+  })
+
+  it('refuses a cachesim_users table it did not create, and leaves it alone', async () => {
+    const foreign = `cachesim_foreign_bench_${process.pid}`
+    await connection.query(`CREATE DATABASE \`${foreign}\``)
+    try {
+      await connection.query(`CREATE TABLE \`${foreign}\`.cachesim_users (id BIGINT PRIMARY KEY, username VARCHAR(100), age INT)`)
+      await connection.query(`INSERT INTO \`${foreign}\`.cachesim_users VALUES (1, 'theirs', 99)`)
+      const url = new URL(testMysqlUrl)
+      url.pathname = `/${foreign}`
+      const result = await runCli(['bench', '--requests', '10', '--mysql', url.toString()])
+      assert.equal(result.code, 3)
+      assert.match(result.stderr.trim(), /^Error: MySQL: table cachesim_foreign_bench_\d+\.cachesim_users exists but was not created by cachesim/)
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(`SELECT username, age FROM \`${foreign}\`.cachesim_users`)
+      assert.deepEqual(rows.map((r) => [r.username, r.age]), [['theirs', 99]])
+    } finally {
+      await connection.query(`DROP DATABASE IF EXISTS \`${foreign}\``)
+    }
+  })
+
+  it('Ctrl-C prints what was measured, closes every connection and exits 130', async () => {
+    let pid = 0
+    const running = runCli(['bench', '--requests', '5000000'], {onSpawn: (p) => (pid = p)})
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    process.kill(pid, 'SIGINT')
+    const result = await running
+    assert.equal(result.code, 130, result.stderr)
+    assert.match(result.stdout, /interrupted: measured so far/)
+    assert.match(result.stderr, /interrupted by SIGINT; every connection was closed/)
+    assert.equal(await ourConnections(), 0)
+    assert.deepEqual(await keysLeft('user:*'), [])
+  })
+})
+
+describe('cachesim bench stampede', () => {
+  it('unprotected, every reader that missed SELECTs; a Redis lock lets exactly one through across two processes', async () => {
+    const result = await runCli(['bench', 'stampede', '--readers', '20', '--processes', '2', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const stampede = JSON.parse(result.stdout) as StampedeResult
+    assert.deepEqual(stampede.rounds.map((r) => r.lock), ['none', 'local', 'redis'])
+    const [none, local, redisLock] = stampede.rounds as [StampedeResult['rounds'][number], StampedeResult['rounds'][number], StampedeResult['rounds'][number]]
+    assert.ok(none.dbQueries > 1, `unprotected: ${none.dbQueries} SELECTs`)
+    assert.equal(none.dbQueries, none.missed, 'every reader that missed went to MySQL')
+    assert.equal(none.serverSelects, none.dbQueries, "MySQL's own count agrees")
+    assert.equal(redisLock.dbQueries, 1)
+    assert.equal(redisLock.serverSelects, 1)
+    // The in-process mutex: at most one per process (fewer when a holder sees the other's refill).
+    assert.ok(local.dbQueries >= 1 && local.dbQueries <= 2, `local: ${local.dbQueries}`)
+    assert.ok(local.dbQueriesPerProcess.every((n) => n <= 1))
+    assert.ok(stampede.rounds.every((r) => r.failedReaders === 0 && r.latencyUs.count === 20))
+    assert.deepEqual(await keysLeft('*'), [], 'the hot key and the lock are deleted')
+    assert.equal(await ourConnections(), 0)
+  })
+
+  it('in one process the double-checked mutex lets exactly one SELECT through', async () => {
+    const result = await runCli(['bench', 'stampede', '--readers', '10', '--processes', '1', '--lock', 'local', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const [round] = (JSON.parse(result.stdout) as StampedeResult).rounds
+    assert.deepEqual([round!.lock, round!.dbQueries, round!.serverSelects, round!.missed], ['local', 1, 1, 10])
+  })
+
+  it('more readers than the server has connections for: one line, exit 3', async () => {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@max_connections AS max')
+    const readers = Number(rows[0]?.max) + 1
+    if (readers > 1000) return // --readers stops at 1000; such a server has room.
+    const result = await runCli(['bench', 'stampede', '--readers', String(readers)])
+    assert.equal(result.code, 3)
+    assert.match(result.stderr.trim(), new RegExp(`^Error: MySQL: --readers ${readers} needs ${readers} connections, but the server allows \\d+ and \\d+ are open: lower --readers, or raise max_connections on the server$`))
+    assert.equal(await ourConnections(), 0)
+  })
+})
+
+describe('bench: bad input is one line and exit code 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['bench', '--write-ratio', '2'], /^Error: --write-ratio 2 is out of range: expected the share of requests that are writes \(e\.g\. 0\.1\), from 0 to 1$/],
+    [['bench', '--requests', '0'], /^Error: --requests 0 is out of range: expected a whole number from 1 to 10,000,000$/],
+    [['bench', '--keys', 'many'], /^Error: --keys "many" is not a number/],
+    [['bench', '--ttl', '0'], /^Error: --ttl 0 is out of range/],
+    [['bench', '--concurrency', '8', '--requests', '4'], /^Error: --concurrency 8 is more than --requests 4/],
+    [['bench', '--distribution', 'pareto'], /^Error: Expected --distribution=pareto to be one of: uniform, zipf/],
+    [['bench', 'stampede', '--readers', '0'], /^Error: --readers 0 is out of range: expected a whole number from 1 to 1,000$/],
+    [['bench', 'stampede', '--readers', '2', '--processes', '3'], /^Error: --processes 3 is more than --readers 2/],
+    [['bench', 'stampede', '--lock', 'mutex'], /^Error: Expected --lock=mutex to be one of: none, local, redis/],
+  ]
+  for (const [args, message] of cases) {
+    it(args.join(' '), async () => {
+      const result = await runCli(args)
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr.trim(), message)
+      assert.equal(result.stderr.trim().split('\n').length, 1, 'one line')
+      assert.equal(result.stdout, '')
+    })
+  }
+})
