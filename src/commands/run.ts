@@ -13,6 +13,8 @@ export default class Run extends CachesimCommand {
 
 TARGET is a strategy (its built-in scenarios), "all", a built-in scenario's name (see "cachesim list"), or a scenario .yaml file or folder.
 
+When a store does not answer, cachesim starts private servers for the run (--servers auto, the default) if it finds the binaries; --servers external never does.
+
 Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 a store could not be reached, 130 interrupted.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> update-then-update',
@@ -55,13 +57,20 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     const stores = storeOptions(flags)
     const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withDelays(s, delays))
-    const results = await lab.runScenarios(scenarios, {
-      stores,
-      signal: this.interrupt.signal,
-      ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-      ...(order === undefined ? {} : {order}),
-      onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
-    })
+    const servers = await lab.resolveServers({mode: flags.servers, stores, onNote: (line) => process.stderr.write(`${line}\n`)})
+    this.onInterrupt(() => servers.releaseNow())
+    let results: Awaited<ReturnType<typeof lab.runScenarios>>
+    try {
+      results = await lab.runScenarios(scenarios, {
+        stores: servers.stores,
+        signal: this.interrupt.signal,
+        ...(flags.lock === undefined ? {} : {lock: flags.lock}),
+        ...(order === undefined ? {} : {order}),
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+      })
+    } finally {
+      await servers.release()
+    }
     if (!this.jsonEnabled()) this.log(lab.renderRunTable(results))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
     return results.map(lab.toRunJson)

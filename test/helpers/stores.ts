@@ -1,4 +1,7 @@
 import {spawn} from 'node:child_process'
+import {rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import mysql from 'mysql2/promise'
@@ -19,6 +22,9 @@ export const testDatabase = `cachesim_${id}`
 export const testPrefix = `cachesim-${id}:`
 export const testMysqlUrl = new URL(testDatabase, mysqlBase.endsWith('/') ? mysqlBase : `${mysqlBase}/`).toString()
 export const testRedisUrl = redisUrl
+/** Private servers (and their cached template) that tests start live here, never in the user's cache. */
+export const testCacheDir = path.join(tmpdir(), `cachesim-test-cache-${id}`)
+process.env.CACHESIM_CACHE_DIR = testCacheDir
 
 export function testStores(): WorkbenchOptions {
   return {mysql: parseMysqlUrl(testMysqlUrl), redis: parseRedisUrl(testRedisUrl), prefix: testPrefix}
@@ -38,6 +44,7 @@ export async function removeTestData(): Promise<void> {
     cursor = next
   } while (cursor !== '0')
   await redis.quit()
+  await rm(testCacheDir, {recursive: true, force: true})
 }
 
 export const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
@@ -58,6 +65,7 @@ export function runCli(args: string[], options: {env?: Record<string, string>; o
         CACHESIM_MYSQL_URL: testMysqlUrl,
         CACHESIM_REDIS_URL: testRedisUrl,
         CACHESIM_PREFIX: testPrefix,
+        CACHESIM_CACHE_DIR: testCacheDir,
         NO_COLOR: '1',
         ...options.env,
       },

@@ -1,0 +1,74 @@
+import {execFile} from 'node:child_process'
+import {access, constants} from 'node:fs/promises'
+import path from 'node:path'
+import {promisify} from 'node:util'
+
+/** The programs private servers are made from. */
+export interface ServerBinaries {
+  mariadbd: string
+  installDb: string
+  redisServer: string
+  /** e.g. "10.11.19-MariaDB"; part of the template's name, so an upgrade gets a fresh one. */
+  mariadbVersion: string
+}
+
+/** Where package managers put servers that are not on a user's PATH (sbin, Homebrew). */
+const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin', '/opt/homebrew/sbin', '/usr/local/opt/mariadb/bin']
+
+/** How to get the servers, for the one line cachesim prints when it has none. */
+export const INSTALL_HINT =
+  'install them (Debian/Ubuntu: `sudo apt-get install mariadb-server redis-server`; macOS: `brew install mariadb redis`) so that cachesim can start its own, or run `docker compose up -d` with the docker-compose.yml in cachesim\'s folder (MySQL 8 and Redis 7)'
+
+export type BinariesLookup = {found: true; binaries: ServerBinaries} | {found: false; missing: string[]}
+
+let cached: Promise<BinariesLookup> | undefined
+
+/** Finds mariadbd (or a mysqld that is MariaDB), mariadb-install-db and redis-server. */
+export function findServerBinaries(): Promise<BinariesLookup> {
+  cached ??= lookUp()
+  return cached
+}
+
+async function lookUp(): Promise<BinariesLookup> {
+  const [mariadbd, mysqld, installDb, oldInstallDb, redisServer] = await Promise.all(
+    ['mariadbd', 'mysqld', 'mariadb-install-db', 'mysql_install_db', 'redis-server'].map(which),
+  )
+  const missing: string[] = []
+  let server = mariadbd
+  let version = server ? await mariadbVersion(server) : undefined
+  if (!version && mysqld) {
+    // Debian's mysqld is MariaDB's; MySQL's own mysqld initialises differently, so it is not used.
+    version = await mariadbVersion(mysqld)
+    if (version) server = mysqld
+  }
+  if (!server || !version) missing.push('mariadbd')
+  const install = installDb ?? oldInstallDb
+  if (!install) missing.push('mariadb-install-db')
+  if (!redisServer) missing.push('redis-server')
+  if (missing.length > 0 || !server || !version || !install || !redisServer) return {found: false, missing}
+  return {found: true, binaries: {mariadbd: server, installDb: install, redisServer, mariadbVersion: version}}
+}
+
+async function which(name: string): Promise<string | undefined> {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...EXTRA_DIRS]
+  for (const dir of dirs) {
+    const file = path.join(dir, name)
+    try {
+      await access(file, constants.X_OK)
+      return file
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+/** "10.11.19-MariaDB" from `mariadbd --version`, or undefined when it is not MariaDB. */
+async function mariadbVersion(binary: string): Promise<string | undefined> {
+  try {
+    const {stdout} = await promisify(execFile)(binary, ['--version'], {timeout: 5000})
+    return /Ver\s+(\S+MariaDB)/.exec(stdout)?.[1]
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,79 @@
+import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdir, readdir} from 'node:fs/promises'
+import path from 'node:path'
+
+import {BadInputError} from '../errors/bad-input-error.js'
+
+/**
+ * A server set's directory: the data of its servers, their logs and pids, and state.json. The
+ * mark file says cachesim made it, and nothing without that mark is ever removed.
+ * Kept free of heavy imports: the reaper process loads this file.
+ */
+const MARK = '.cachesim-servers'
+const STATE = 'state.json'
+
+export interface ServerState {
+  pid: number
+  port: number
+  url: string
+  /** Spawn to first answer, in ms. */
+  readyMs: number
+}
+
+export interface ServerSetState {
+  /** The cachesim process the set lives and dies with; null for a set started by `servers up`. */
+  owner: number | null
+  startedAt: string
+  mysql?: ServerState
+  redis?: ServerState
+  replica?: ServerState
+  /** Whether this start had to run mariadb-install-db (no cached template yet). */
+  madeTemplate: boolean
+  /** From the first spawn until every server answered, in ms. */
+  startMs: number
+}
+
+/** Makes the directory (or adopts an empty one) and marks it as cachesim's. */
+export async function createSetDir(dir: string): Promise<void> {
+  await mkdir(dir, {recursive: true})
+  const entries = await readdir(dir)
+  if (entries.length > 0 && !entries.includes(MARK)) {
+    throw new BadInputError(`${dir} is not empty and was not made by cachesim; choose another --dir`)
+  }
+  writeFileSync(path.join(dir, MARK), `made by cachesim (pid ${process.pid}); removed by cachesim servers down\n`)
+}
+
+export function isSetDir(dir: string): boolean {
+  return existsSync(path.join(dir, MARK))
+}
+
+export function readState(dir: string): ServerSetState | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, STATE), 'utf8')) as ServerSetState
+  } catch {
+    return undefined
+  }
+}
+
+export function writeState(dir: string, state: ServerSetState): void {
+  const temporary = path.join(dir, `${STATE}.${process.pid}`)
+  writeFileSync(temporary, JSON.stringify(state, null, 2))
+  renameSync(temporary, path.join(dir, STATE))
+}
+
+/** Removes a set's directory, only when it carries cachesim's mark. */
+export function removeSetDir(dir: string): void {
+  if (!isSetDir(dir)) return
+  rmSync(dir, {recursive: true, force: true, maxRetries: 3})
+}
+
+/** The set directories under `parent` (one per run). */
+export function setDirsUnder(parent: string): string[] {
+  try {
+    return readdirSync(parent)
+      .map((name) => path.join(parent, name))
+      .filter(isSetDir)
+  } catch {
+    return []
+  }
+}
