@@ -49,3 +49,16 @@ export type {ServerReport, ServersDownResult, ServersStatusResult, ServersUpResu
 export {PrivateServerError} from './errors/private-server-error.js'
 export {NoServersError} from './errors/no-servers-error.js'
 export {BinlogOffError} from './errors/binlog-off-error.js'
+
+// Change capture (cachesim sync): binlog row events, applied to the cache and published.
+export type {BinlogPosition, Row, RowChangeType, RowEvent} from './cdc/row-event.js'
+export {binlogVersion, comparePositions} from './cdc/row-event.js'
+export {BinlogReader, type BinlogReaderOptions} from './cdc/binlog-reader.js'
+export {binlogProblem} from './cdc/binlog-check.js'
+export {CacheApplier, SYNC_MODES, publishedJson, type SyncMode, type StoredPosition} from './cdc/cache-applier.js'
+export {tableCodec, type TableCodec} from './cdc/table-codec.js'
+export {runSync, type SyncOptions} from './cdc/run-sync.js'
+export {SyncStats} from './cdc/sync-stats.js'
+export {renderSyncStatus} from './report/sync-status.js'
+export {binlogChannel, syncAppliedKey, syncPositionKey} from './stores/keys.js'
+export {ReplicaControl, type ReplicaStatus} from './servers/replica-control.js'

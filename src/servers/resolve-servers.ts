@@ -41,7 +41,7 @@ export interface ResolvedServers {
  */
 export async function resolveServers(options: ResolveServersOptions): Promise<ResolvedServers> {
   const {stores, mode} = options
-  if (mode === 'private') return startFor(stores, {mysql: true, redis: true, replica: Boolean(options.replica)}, 'private servers for this run', options)
+  if (mode === 'private') return startFor(stores, {mysql: true, redis: true, replica: Boolean(options.replica)}, '--servers private', options)
   if (mode === 'external' && options.replica) {
     throw new BadInputError('a replica comes only with cachesim\'s own servers: use --servers private or auto, not external')
   }

@@ -57,7 +57,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, on this process's test database and prefix. */
-export function runCli(args: string[], options: {env?: Record<string, string>; onSpawn?: (pid: number) => void} = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {env?: Record<string, string>; onSpawn?: (pid: number) => void; onStderr?: (text: string) => void} = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
@@ -74,7 +77,10 @@ export function runCli(args: string[], options: {env?: Record<string, string>; o
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      options.onStderr?.(stderr)
+    })
     child.on('error', reject)
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
