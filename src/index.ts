@@ -49,6 +49,8 @@ export type {ServerReport, ServersDownResult, ServersStatusResult, ServersUpResu
 export {PrivateServerError} from './errors/private-server-error.js'
 export {NoServersError} from './errors/no-servers-error.js'
 export {BinlogOffError} from './errors/binlog-off-error.js'
+// Replica lag: hold a private replica back, release it, wait until it has caught up.
+export {ReplicaControl, type ReplicaStatus} from './servers/replica-control.js'
 
 // Change capture (cachesim sync): binlog row events, applied to the cache and published.
 export type {BinlogPosition, Row, RowChangeType, RowEvent} from './cdc/row-event.js'
@@ -61,4 +63,4 @@ export {runSync, type SyncOptions} from './cdc/run-sync.js'
 export {SyncStats} from './cdc/sync-stats.js'
 export {renderSyncStatus} from './report/sync-status.js'
 export {binlogChannel, syncAppliedKey, syncPositionKey} from './stores/keys.js'
-export {ReplicaControl, type ReplicaStatus} from './servers/replica-control.js'
+export {benchSync, type SyncBenchOptions, type SyncBenchRound} from './cdc/sync-bench.js'

@@ -10,7 +10,7 @@ import {RedisStore} from '../stores/redis.js'
 import {binlogProblem} from './binlog-check.js'
 import {BinlogReader} from './binlog-reader.js'
 import {CacheApplier, type StoredPosition, type SyncMode} from './cache-applier.js'
-import type {BinlogPosition} from './row-event.js'
+import type {BinlogPosition, RowEvent} from './row-event.js'
 import {loadSnapshot, readSnapshot} from './snapshot.js'
 import {SyncStats} from './sync-stats.js'
 import {primaryKeys} from './source-tables.js'
@@ -34,6 +34,8 @@ export interface SyncOptions {
   progressMs?: number
   /** Called once reading has started, with where it started. */
   onStreaming?: (from: BinlogPosition | 'now', snapshotRows: number) => void
+  /** Called after each batch Redis has confirmed, with the time it did (performance.now()). */
+  onApplied?: (events: readonly RowEvent[], appliedAt: number) => void
 }
 
 /** Changes per pipeline at most; more wait for the next round trip. */
@@ -99,7 +101,7 @@ export async function runSync(options: SyncOptions): Promise<SyncStats> {
     options.onStreaming?.(from === 'start' ? reader.position : from, snapshotRows)
     timer = setInterval(() => options.onProgress?.(stats), options.progressMs ?? 500)
     stats.position = reader.position
-    await pump(reader, applier, stats, signal)
+    await pump(reader, applier, stats, signal, options.onApplied)
     return stats
   } finally {
     if (timer) clearInterval(timer)
@@ -111,7 +113,13 @@ export async function runSync(options: SyncOptions): Promise<SyncStats> {
 }
 
 /** Takes what the reader has queued, applies it as one pipeline, and again, until aborted. */
-async function pump(reader: BinlogReader, applier: CacheApplier, stats: SyncStats, signal: AbortSignal): Promise<void> {
+async function pump(
+  reader: BinlogReader,
+  applier: CacheApplier,
+  stats: SyncStats,
+  signal: AbortSignal,
+  onApplied: SyncOptions['onApplied'],
+): Promise<void> {
   for (;;) {
     try {
       await reader.waitForEvent(signal)
@@ -121,8 +129,10 @@ async function pump(reader: BinlogReader, applier: CacheApplier, stats: SyncStat
     }
     const batch = reader.takeMany(BATCH)
     const written = await applier.apply(batch)
-    stats.record(batch, written, performance.now())
+    const appliedAt = performance.now()
+    stats.record(batch, written, appliedAt)
     stats.position = reader.position
+    onApplied?.(batch, appliedAt)
   }
 }
 

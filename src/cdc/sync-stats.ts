@@ -1,3 +1,4 @@
+import {type Percentiles, percentiles} from '../util/percentiles.js'
 import type {BinlogPosition, RowEvent} from './row-event.js'
 
 /** Keeps the last this many lags for percentiles: enough for p99, bounded in memory. */
@@ -37,10 +38,8 @@ export class SyncStats {
     return ms <= 0 ? 0 : ((last.events - first.events) * 1000) / ms
   }
 
-  /** Lag percentiles (ms) over the last changes. */
-  lag(): {p50: number; p99: number; max: number} {
-    const sorted = [...this.lags].sort((a, b) => a - b)
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
-    return {p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0}
+  /** Lag percentiles (ms) over the last changes (NaN before the first). */
+  lag(): Percentiles {
+    return percentiles(this.lags)
   }
 }

@@ -172,3 +172,17 @@ describe('cachesim sync against a server without a binlog', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1)
   })
 })
+
+describe('cachesim sync bench', () => {
+  it('prints throughput and commit → cache lag per round (figures not asserted)', async () => {
+    const result = await runCli(['sync', 'bench', '--rounds', '1', '--backlog', '300', '--seconds', '1', '--rate', '200', '--rows', '20', '--json'], {
+      env: {CACHESIM_MYSQL_URL: mysqlUrl, CACHESIM_REDIS_URL: servers.redisUrl!},
+    })
+    assert.equal(result.code, 0, result.stderr)
+    const {rounds} = JSON.parse(result.stdout) as {rounds: {backlog: number; eventsPerSecond: number; updates: number; commitToCacheMs: {p50: number}}[]}
+    assert.equal(rounds.length, 1)
+    assert.equal(rounds[0]!.backlog, 300)
+    assert.equal(rounds[0]!.updates, 200)
+    assert.ok(rounds[0]!.eventsPerSecond > 0 && Number.isFinite(rounds[0]!.commitToCacheMs.p50), 'every update was timed into the cache')
+  })
+})
