@@ -27,3 +27,19 @@ export async function binlogProblem(target: MysqlTarget): Promise<string | undef
     await connection.end().catch(() => connection.destroy())
   }
 }
+
+/**
+ * The end of the server's binlog: SHOW MASTER STATUS (MariaDB, MySQL ≤ 8.3), or SHOW BINARY LOG
+ * STATUS (MySQL 8.4 removed the former). Undefined when the server keeps no binlog.
+ */
+export async function binlogEnd(connection: mysql.Connection): Promise<{file: string; pos: number} | undefined> {
+  let rows: mysql.RowDataPacket[]
+  try {
+    ;[rows] = await connection.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS')
+  } catch (error) {
+    if ((error as {code?: string}).code !== 'ER_PARSE_ERROR') throw error
+    ;[rows] = await connection.query<mysql.RowDataPacket[]>('SHOW BINARY LOG STATUS')
+  }
+  const row = rows[0]
+  return row ? {file: String(row.File), pos: Number(row.Position)} : undefined
+}

@@ -1,4 +1,4 @@
-import ZongJi from '@vlasky/zongji'
+import type ZongJi from '@vlasky/zongji'
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
@@ -7,6 +7,7 @@ import type {KeySpace} from '../stores/keys.js'
 import {describeConnectError} from '../stores/connect-error.js'
 import type {MysqlTarget} from '../stores/urls.js'
 import {abortReason} from '../util/delay.js'
+import {binlogEnd} from './binlog-check.js'
 import {type BinlogPosition, binlogVersion, comparePositions, type RowChangeType, type RowEvent} from './row-event.js'
 import {primaryKeys} from './source-tables.js'
 import {jsonRow, type TableCodec, tableCodec} from './table-codec.js'
@@ -67,7 +68,9 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
     try {
       const keys = await primaryKeys(control, target.database, options.tables)
       const codecs = new Map([...keys].map(([table, columns]) => [table, tableCodec(options.keys, table, columns)]))
-      const zongji = new ZongJi(connection)
+      // Loaded here, not at the top: `cachesim run` imports this module and never reads a binlog.
+      const {default: ZongJiClass} = await import('@vlasky/zongji')
+      const zongji = new ZongJiClass(connection)
       const reader = new BinlogReader(zongji, control, codecs, target)
       await reader.start(options)
       return reader
@@ -147,12 +150,11 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
     }
   }
 
-  /** The server's current binlog end (SHOW MASTER STATUS). */
+  /** The server's current binlog end. */
   async serverPosition(): Promise<BinlogPosition> {
-    const [rows] = await this.control.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS')
-    const row = rows[0]
-    if (!row) throw new StoreError('MySQL', `${this.target.display} keeps no binlog`)
-    return {file: String(row.File), pos: Number(row.Position)}
+    const end = await binlogEnd(this.control)
+    if (!end) throw new StoreError('MySQL', `${this.target.display} keeps no binlog`)
+    return end
   }
 
   async close(): Promise<void> {

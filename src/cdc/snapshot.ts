@@ -1,6 +1,8 @@
 import type {Redis} from 'ioredis'
 import type mysql from 'mysql2/promise'
 
+import {StoreError} from '../errors/store-error.js'
+import {binlogEnd} from './binlog-check.js'
 import type {CacheApplier} from './cache-applier.js'
 import {type BinlogPosition, binlogVersion} from './row-event.js'
 import {jsonRow, type TableCodec} from './table-codec.js'
@@ -37,9 +39,10 @@ export async function readSnapshot(
   }
   await connection.query(`LOCK TABLES ${tables.map((t) => `\`${database}\`.\`${t}\` READ`).join(', ')}`)
   try {
-    const [master] = await connection.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS')
+    const end = await binlogEnd(connection)
+    if (!end) throw new StoreError('MySQL', 'the server keeps no binlog')
     await readAll()
-    return {position: {file: String(master[0]?.File), pos: Number(master[0]?.Position)}, rows}
+    return {position: end, rows}
   } finally {
     await connection.query('UNLOCK TABLES')
   }

@@ -6,6 +6,7 @@ import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {delay} from '../util/delay.js'
 import {type Percentiles, percentiles} from '../util/percentiles.js'
+import {binlogEnd} from './binlog-check.js'
 import type {SyncMode} from './cache-applier.js'
 import type {RowEvent} from './row-event.js'
 import {runSync} from './run-sync.js'
@@ -62,10 +63,10 @@ async function throughput(options: SyncBenchOptions): Promise<Pick<SyncBenchRoun
   const writers = await Promise.all([1, 2, 3, 4].map(() => connect(stores)))
   try {
     await seedRows(writers[0]!, options.rows)
-    const [status] = await writers[0]!.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS')
+    const end = await binlogEnd(writers[0]!)
     // The backlog starts here: a resumed sync reads from exactly this position.
     const redis = await RedisStore.openClient(stores.redis)
-    await redis.set(syncPositionKey({prefix: stores.prefix}, [TABLE]), JSON.stringify({file: status[0]!.File, pos: Number(status[0]!.Position), version: ''}))
+    await redis.set(syncPositionKey({prefix: stores.prefix}, [TABLE]), JSON.stringify({...end, version: ''}))
     await redis.quit()
     let next = 0
     await Promise.all(
