@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise'
 
 import {PrivateServerError} from '../errors/private-server-error.js'
 import type {ServerBinaries} from './binaries.js'
-import {copyDir} from './copy-dir.js'
+import {claimDataDir} from './data-dir-spares.js'
 import {startMariadb} from './mariadb-process.js'
 import type {StartedProcess} from './server-process.js'
 
@@ -17,7 +17,7 @@ const REPLICA_SERVER_ID = 2
  * with the primary, so it holds everything), then follows it by GTID.
  */
 export async function startReplica(binaries: ServerBinaries, template: string, setDir: string, primaryPort: number): Promise<StartedProcess> {
-  await copyDir(template, path.join(setDir, 'replica'))
+  await claimDataDir(template, path.join(setDir, 'replica'))
   const started = await startMariadb({binaries, setDir, name: 'replica', serverId: REPLICA_SERVER_ID, binlog: false})
   const connection = await mysql.createConnection({host: '127.0.0.1', port: started.port, user: 'root'})
   try {

@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import {PrivateServerError} from '../errors/private-server-error.js'
 import type {ServerBinaries} from './binaries.js'
-import {copyDir} from './copy-dir.js'
+import {claimDataDir, refillSpares} from './data-dir-spares.js'
 import {startMariadb} from './mariadb-process.js'
 import {mariadbTemplate} from './mariadb-template.js'
 import {isRunning, killRecorded, recordedProcesses, waitGone} from './processes.js'
@@ -34,7 +34,7 @@ export async function startServerSet(binaries: ServerBinaries, dir: string, opti
     const startMysql = async () => {
       const template = await mariadbTemplate(binaries)
       madeTemplate = template.created
-      await copyDir(template.dir, path.join(dir, 'mysql'))
+      await claimDataDir(template.dir, path.join(dir, 'mysql'))
       const primary = await startMariadb({binaries, setDir: dir, name: 'mysql', serverId: 1, binlog: true})
       state.mysql = served(primary, `mysql://root@127.0.0.1:${primary.port}/${options.database}`)
       if (options.replica) {
@@ -56,6 +56,8 @@ export async function startServerSet(binaries: ServerBinaries, dir: string, opti
   state.madeTemplate = madeTemplate
   state.startMs = performance.now() - started
   writeState(dir, state)
+  // Best effort: without spares the next start copies the template itself.
+  if (options.mysql) await refillSpares((await mariadbTemplate(binaries)).dir).catch(() => {})
   return state
 }
 

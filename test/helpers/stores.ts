@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {WorkbenchOptions} from '../../src/run/workbench.js'
+import {pidsWithCommandLine} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
 
 /**
@@ -44,7 +45,9 @@ export async function removeTestData(): Promise<void> {
     cursor = next
   } while (cursor !== '0')
   await redis.quit()
-  await rm(testCacheDir, {recursive: true, force: true})
+  // Background copies of a data directory (spares) may still be running: end them first.
+  for (const pid of pidsWithCommandLine(testCacheDir)) process.kill(pid, 'SIGKILL')
+  await rm(testCacheDir, {recursive: true, force: true, maxRetries: 5, retryDelay: 100})
 }
 
 export const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
