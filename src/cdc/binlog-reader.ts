@@ -104,6 +104,17 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
     return events
   }
 
+  /**
+   * Drops every change queued so far; returns how many. With caughtUp() first, a scenario skips
+   * the changes its own reset of the row made.
+   */
+  discardPending(): number {
+    const dropped = this.pending
+    this.queue.length = 0
+    this.head = 0
+    return dropped
+  }
+
   /** Changes that have arrived and not been taken. */
   get pending(): number {
     return this.queue.length - this.head

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise'
 
 import type {WorkbenchOptions} from '../run/workbench.js'
-import {syncPositionKey} from '../stores/keys.js'
+import {binlogChannel, syncPositionKey} from '../stores/keys.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {delay} from '../util/delay.js'
@@ -43,7 +43,8 @@ export interface SyncBenchRound {
 /**
  * The figures of `cachesim sync bench`: throughput (a backlog of single-row updates drained from
  * the binlog) and lag (commit → cache at a steady rate of updates), measured in one process
- * with the writer, so that both ends read the same clock. Works only in cachesim's table.
+ * with the writer, so that both ends read the same clock. Sync does all it does in a real run
+ * (set or invalidate, position, PUBLISH on the prefix's channel). Works only in cachesim's table.
  */
 export async function benchSync(options: SyncBenchOptions): Promise<SyncBenchRound[]> {
   const store = await MysqlStore.connect(options.stores.mysql, {database: false})
@@ -89,7 +90,7 @@ async function throughput(options: SyncBenchOptions): Promise<Pick<SyncBenchRoun
   await runSync({
     stores,
     mode: options.mode,
-    channel: '',
+    channel: binlogChannel({prefix: stores.prefix}),
     start: 'resume',
     signal: stop.signal,
     onStreaming: () => (started = performance.now()),
@@ -126,7 +127,7 @@ async function lag(options: SyncBenchOptions): Promise<Omit<SyncBenchRound, 'eve
   options.signal.addEventListener('abort', stopAll, {once: true})
   let streaming!: () => void
   const ready = new Promise<void>((resolve) => (streaming = resolve))
-  const sync = runSync({stores, mode: options.mode, channel: '', start: 'now', signal: stop.signal, onStreaming: () => streaming(), onApplied})
+  const sync = runSync({stores, mode: options.mode, channel: binlogChannel({prefix: stores.prefix}), start: 'now', signal: stop.signal, onStreaming: () => streaming(), onApplied})
   let updates = 0
   let elapsed = 0
   try {

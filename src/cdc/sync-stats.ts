@@ -3,6 +3,7 @@ import type {BinlogPosition, RowEvent} from './row-event.js'
 
 /** Keeps the last this many lags for percentiles: enough for p99, bounded in memory. */
 const WINDOW = 10_000
+const RATE_WINDOW_MS = 2000
 
 /**
  * A running sync's figures: changes read and written, rate, and lag from the moment a change
@@ -16,6 +17,7 @@ export class SyncStats {
   readonly startedAt = performance.now()
   private readonly lags: number[] = []
   private next = 0
+  /** The batches of the last RATE_WINDOW_MS: when, and how many changes. */
   private recent: {at: number; events: number}[] = []
 
   record(batch: readonly RowEvent[], written: number, appliedAt: number): void {
@@ -25,17 +27,15 @@ export class SyncStats {
       this.lags[this.next] = appliedAt - event.receivedAt
       this.next = (this.next + 1) % WINDOW
     }
-    this.recent.push({at: appliedAt, events: this.events})
-    this.recent = this.recent.filter((r) => appliedAt - r.at <= 2000)
+    this.recent.push({at: appliedAt, events: batch.length})
   }
 
-  /** Changes per second over the last two seconds. */
+  /** Changes per second over the last two seconds (0 when idle that long). */
   get eventsPerSecond(): number {
-    const first = this.recent[0]
-    const last = this.recent.at(-1)
-    if (!first || !last) return 0
-    const ms = Math.max(performance.now() - first.at, last.at - first.at)
-    return ms <= 0 ? 0 : ((last.events - first.events) * 1000) / ms
+    const now = performance.now()
+    this.recent = this.recent.filter((r) => now - r.at <= RATE_WINDOW_MS)
+    const ms = Math.min(RATE_WINDOW_MS, now - this.startedAt)
+    return ms <= 0 ? 0 : (this.recent.reduce((sum, r) => sum + r.events, 0) * 1000) / ms
   }
 
   /** Lag percentiles (ms) over the last changes (NaN before the first). */

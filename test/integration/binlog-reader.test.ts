@@ -69,6 +69,14 @@ describe('BinlogReader', () => {
     assert.equal(reader.take(), undefined)
   })
 
+  it('caughtUp then discardPending skips what was committed so far (a scenario\'s own reset)', async () => {
+    await db.query('INSERT INTO cachesim_items (id, value, version) VALUES (5, 1, 0), (6, 1, 0)')
+    await reader.caughtUp()
+    assert.equal(reader.discardPending(), 2)
+    await db.query('UPDATE cachesim_items SET value = 2 WHERE id = 6')
+    assert.deepEqual([(await reader.next()).key, reader.pending], [`${testPrefix}item:6`, 0])
+  })
+
   it('waitForEvent waits for the next commit, and gives up when its signal aborts', async () => {
     const controller = new AbortController()
     const waiting = reader.waitForEvent(controller.signal)
