@@ -49,8 +49,10 @@ async function lookUp(): Promise<BinariesLookup> {
   return {found: true, binaries: {mariadbd: server, installDb: install, redisServer, mariadbVersion: version}}
 }
 
+/** CACHESIM_BIN_PATH, when set, is the only place looked in (servers installed somewhere unusual). */
 async function which(name: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...EXTRA_DIRS]
+  const only = process.env.CACHESIM_BIN_PATH
+  const dirs = only === undefined ? [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...EXTRA_DIRS] : only.split(path.delimiter)
   for (const dir of dirs) {
     const file = path.join(dir, name)
     try {

@@ -127,6 +127,27 @@ describe('servers started for a run never outlive it', () => {
     assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [], 'and its servers are gone')
   })
 
+  it('without the binaries, --servers auto says which URL did not answer and how to get servers', async () => {
+    const result = await runCli(['run', 'all'], {env: {CACHESIM_MYSQL_URL: `mysql://root:s3cret@127.0.0.1:1/${testDatabase}`, CACHESIM_BIN_PATH: dir}})
+    assert.equal(result.code, 3)
+    assert.match(
+      result.stderr,
+      /^Error: MySQL at mysql:\/\/root:\*\*\*\*@127\.0\.0\.1:1\/\S+ did not answer \(connection refused\); cachesim cannot start its own \(no mariadbd, mariadb-install-db, redis-server on this machine\): .*apt-get install mariadb-server redis-server.*brew install mariadb redis.*docker compose up/,
+    )
+    assert.equal(result.stderr.trim().split('\n').length, 1)
+    assert.doesNotMatch(result.stderr, /s3cret/)
+  })
+
+  it('Ctrl-C stops the run and its private servers, and exits 130', async () => {
+    const {pid, setDir, finished} = await runWithPrivateServers()
+    const pids = recordedPids(setDir)
+    process.kill(pid, 'SIGINT')
+    const result = (await finished) as {code: number}
+    assert.equal(result.code, 130)
+    assert.ok(await eventually(() => pids.every((p) => !running(p))), 'servers stopped')
+    assert.equal(existsSync(setDir), false, 'data removed')
+  })
+
   it('kill -9 of cachesim: its reaper stops the servers and removes their data', async () => {
     const {pid, setDir, finished} = await runWithPrivateServers()
     const pids = recordedPids(setDir)
