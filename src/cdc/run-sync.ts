@@ -3,6 +3,7 @@ import mysql from 'mysql2/promise'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import {BinlogOffError} from '../errors/binlog-off-error.js'
+import {StoreError} from '../errors/store-error.js'
 import type {WorkbenchOptions} from '../run/workbench.js'
 import {syncAppliedKey, syncPositionKey} from '../stores/keys.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
@@ -128,7 +129,12 @@ async function pump(
       throw error
     }
     const batch = reader.takeMany(BATCH)
-    const written = await applier.apply(batch)
+    let written: number
+    try {
+      written = await applier.apply(batch)
+    } catch (error) {
+      throw new StoreError('Redis', `applying changes failed: ${(error as Error).message}`, {cause: error})
+    }
     const appliedAt = performance.now()
     stats.record(batch, written, appliedAt)
     stats.position = reader.position

@@ -106,6 +106,22 @@ describe('BinlogReader', () => {
   })
 })
 
+describe('BinlogReader from the start', () => {
+  it('reads the oldest binlog the server keeps: changes made before it opened', async () => {
+    await db.query('INSERT INTO cachesim_items (id, value, version) VALUES (42, 42, 0)')
+    const fromStart = await BinlogReader.open({mysql: target(), tables: ['cachesim_items'], keys, from: 'start'})
+    try {
+      await fromStart.caughtUp()
+      const events: RowEvent[] = []
+      for (let event = fromStart.take(); event; event = fromStart.take()) events.push(event)
+      assert.equal(events[0]?.binlogFile, 'binlog.000001')
+      assert.ok(events.some((e) => e.type === 'insert' && e.after?.id === 42))
+    } finally {
+      await fromStart.close()
+    }
+  })
+})
+
 describe('CacheApplier (set mode)', () => {
   let redis: Redis
   before(async () => {
