@@ -4,6 +4,6 @@ import {ExitCode} from './exit-codes.js'
 /** A private server that cachesim tried to start (or stop) did not come up; says why and where its log is. */
 export class PrivateServerError extends CachesimError {
   constructor(server: string, reason: string, options?: ErrorOptions) {
-    super(`cannot start a private ${server}: ${reason}`, ExitCode.storeUnavailable, options)
+    super(`cannot start the private ${server}: ${reason}`, ExitCode.storeUnavailable, options)
   }
 }

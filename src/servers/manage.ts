@@ -3,7 +3,7 @@ import {findServerBinaries, INSTALL_HINT} from './binaries.js'
 import {runsDir} from './paths.js'
 import {isAlive} from './processes.js'
 import {addReplica, inspectServerSet, startServerSet, stopServerSet} from './server-set.js'
-import {createSetDir, isSetDir, type ServerSetState, setDirsUnder} from './set-dir.js'
+import {createSetDir, isSetDir, type ServerSetState, setDirsUnder, setMaker} from './set-dir.js'
 
 /** One server of a set, as `servers up` and `servers status` report it. */
 export interface ServerReport {
@@ -59,6 +59,10 @@ export async function serversUp(dir: string, options: {replica: boolean}): Promi
       const lookup = await findServerBinaries()
       const next = options.replica && !state.replica && lookup.found ? await addReplica(lookup.binaries, dir, state, 'cachesim') : state
       return {dir, alreadyRunning: true, servers: reports(next, inspectServerSet(dir).running), startMs: 0, madeTemplate: false, cleaned}
+    }
+    const maker = setMaker(dir)
+    if (!state && maker !== undefined && maker !== process.pid && isAlive(maker)) {
+      throw new PrivateServerError('servers', `another cachesim (pid ${maker}) is starting servers in ${dir} right now`)
     }
     // Left over from a set that died (a reboot, a kill): start afresh.
     await stopServerSet(dir)

@@ -3,6 +3,7 @@ import {mkdir, readdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import {BadInputError} from '../errors/bad-input-error.js'
+import {PrivateServerError} from '../errors/private-server-error.js'
 
 /**
  * A server set's directory: the data of its servers, their logs and pids, and state.json. The
@@ -40,7 +41,23 @@ export async function createSetDir(dir: string): Promise<void> {
   if (entries.length > 0 && !entries.includes(MARK)) {
     throw new BadInputError(`${dir} is not empty and was not made by cachesim; choose another --dir`)
   }
-  writeFileSync(path.join(dir, MARK), `made by cachesim (pid ${process.pid}); removed by cachesim servers down\n`)
+  try {
+    // wx: of two cachesims starting servers in one directory at once, exactly one gets it.
+    writeFileSync(path.join(dir, MARK), `${process.pid}\nmade by cachesim; removed by cachesim servers down\n`, {flag: 'wx'})
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    throw new PrivateServerError('servers', `another cachesim (pid ${setMaker(dir) ?? '?'}) is starting servers in ${dir} right now`)
+  }
+}
+
+/** The pid of the cachesim that made the directory (and may still be starting its servers). */
+export function setMaker(dir: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path.join(dir, MARK), 'utf8'), 10)
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export function isSetDir(dir: string): boolean {
