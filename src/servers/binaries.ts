@@ -1,7 +1,9 @@
 import {execFile} from 'node:child_process'
-import {access, constants} from 'node:fs/promises'
+import {access, constants, mkdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {promisify} from 'node:util'
+
+import {cacheRoot} from './paths.js'
 
 /** The programs private servers are made from. */
 export interface ServerBinaries {
@@ -65,12 +67,29 @@ async function which(name: string): Promise<string | undefined> {
   return undefined
 }
 
-/** "10.11.19-MariaDB" from `mariadbd --version`, or undefined when it is not MariaDB. */
+/**
+ * "10.11.19-MariaDB" from `mariadbd --version`, or undefined when it is not MariaDB. Remembered
+ * in the cache directory per binary (path, size, time): asking costs 40-100 ms a command.
+ */
 async function mariadbVersion(binary: string): Promise<string | undefined> {
+  const stamp = await stat(binary).then((s) => `${binary}:${s.size}:${s.mtimeMs}`, () => binary)
+  const memo = path.join(cacheRoot(), 'versions.json')
+  const known = await readFile(memo, 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}) as Record<string, string>)
+  if (known[stamp]) return known[stamp]
+  let version: string | undefined
   try {
     const {stdout} = await promisify(execFile)(binary, ['--version'], {timeout: 5000})
-    return /Ver\s+(\S+MariaDB)/.exec(stdout)?.[1]
+    version = /Ver\s+(\S+MariaDB)/.exec(stdout)?.[1]
   } catch {
     return undefined
   }
+  if (version) {
+    // Best effort, written whole (rename): a lost race only means asking again next time.
+    const temporary = `${memo}.${process.pid}`
+    await mkdir(cacheRoot(), {recursive: true})
+      .then(() => writeFile(temporary, JSON.stringify({...known, [stamp]: version})))
+      .then(() => rename(temporary, memo))
+      .catch(() => {})
+  }
+  return version
 }
