@@ -4,6 +4,9 @@ import chalk from 'chalk'
 import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {InterruptedError} from '../errors/interrupted-error.js'
+import type {WorkbenchOptions} from '../run/workbench.js'
+import type {ResolvedServers} from '../servers/resolve-servers.js'
+import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
 /** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
 const CLEANUP_GRACE_MS = 3000
@@ -41,6 +44,30 @@ export abstract class CachesimCommand extends Command {
   /** Registers something to tear down at once on Ctrl-C (e.g. dropping connections). */
   protected onInterrupt(cleanup: () => void): void {
     this.cleanups.push(cleanup)
+  }
+
+  /**
+   * Runs `work` on the stores the flags name (--servers auto: private servers when those do not
+   * answer), and stops any private servers it started when `work` ends, however it ends.
+   */
+  protected async withStores<T>(
+    flags: StoreFlagValues,
+    work: (stores: WorkbenchOptions, resolved: ResolvedServers) => Promise<T>,
+    needs: {binlog?: boolean; replica?: boolean} = {},
+  ): Promise<T> {
+    const {resolveServers} = await import('../servers/resolve-servers.js')
+    const servers = await resolveServers({
+      mode: flags.servers,
+      stores: storeOptions(flags),
+      ...needs,
+      onNote: (line) => process.stderr.write(`${line}\n`),
+    })
+    this.onInterrupt(() => servers.releaseNow())
+    try {
+      return await work(servers.stores, servers)
+    } finally {
+      await servers.release()
+    }
   }
 
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number | false}}): Promise<never> {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {WorkbenchOptions} from '../run/workbench.js'
+import {SERVERS_MODES} from '../servers/modes.js'
 import {
   DEFAULT_MYSQL_URL,
   DEFAULT_PREFIX,
@@ -30,6 +31,23 @@ export const storeFlags = {
     default: DEFAULT_PREFIX,
     helpGroup: 'STORES',
   }),
+  servers: Flags.option({
+    summary: 'auto: the URLs above when they answer, else private servers for this run; external: only the URLs; private: always private servers.',
+    description:
+      'Private servers are a MariaDB (ROW binlog on) and a Redis that cachesim starts from the binaries on this machine, on free loopback ports, and stops when the command ends (see cachesim servers).',
+    options: SERVERS_MODES,
+    env: 'CACHESIM_SERVERS',
+    default: 'auto' as const,
+    helpGroup: 'STORES',
+  })(),
+}
+
+/** What the store flags parse to. */
+export interface StoreFlagValues {
+  mysql: string
+  redis: string
+  prefix: string
+  servers: (typeof SERVERS_MODES)[number]
 }
 
 export function storeOptions(flags: {mysql: string; redis: string; prefix: string}): WorkbenchOptions {

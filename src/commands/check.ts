@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
-import {storeFlags, storeOptions} from '../cli/store-flags.js'
+import {storeFlags} from '../cli/store-flags.js'
 
 export interface CheckJson {
   passed: number
@@ -39,14 +39,16 @@ With no paths, checks ./scenarios when it exists, else the built-in scenarios.`
     const {renderCheckLine, renderCheckSummary} = await import('../report/check-lines.js')
     const scenarios = await lab.scenariosToCheck(argv as string[])
     const width = Math.max(...scenarios.map((s) => s.name.length))
-    const results = await lab.checkScenarios(scenarios, {
-      stores: storeOptions(flags),
-      signal: this.interrupt.signal,
-      maxOrders: flags['max-orders'],
-      parallel: flags.parallel,
-      onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
-      onResult: (result) => this.log(renderCheckLine(result, width)),
-    })
+    const results = await this.withStores(flags, (stores) =>
+      lab.checkScenarios(scenarios, {
+        stores,
+        signal: this.interrupt.signal,
+        maxOrders: flags['max-orders'],
+        parallel: flags.parallel,
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        onResult: (result) => this.log(renderCheckLine(result, width)),
+      }),
+    )
     this.log(renderCheckSummary(results))
     if (flags.junit !== undefined) await lab.writeReport(flags.junit, lab.renderJunit(results))
     if (flags.markdown !== undefined) await lab.writeReport(flags.markdown, lab.renderMarkdown(results))

@@ -53,19 +53,21 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       throw new BadInputError('missing TARGET: a strategy, "all", a built-in scenario (see cachesim list) or a .yaml file; e.g. cachesim explore update-then-delete')
     }
     const lab = await import('../index.js')
-    const stores = storeOptions(flags)
+    storeOptions(flags) // bad URLs are bad input, said before anything starts
     const faults = (flags.fault ?? []).map(lab.parseFault)
     const overrides = {faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
     const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
-    const results = await lab.exploreScenarios(scenarios, {
-      stores,
-      signal: this.interrupt.signal,
-      maxOrders: flags['max-orders'],
-      parallel: flags.parallel,
-      ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
-      ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-      onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
-    })
+    const results = await this.withStores(flags, (stores) =>
+      lab.exploreScenarios(scenarios, {
+        stores,
+        signal: this.interrupt.signal,
+        maxOrders: flags['max-orders'],
+        parallel: flags.parallel,
+        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
+        ...(flags.lock === undefined ? {} : {lock: flags.lock}),
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+      }),
+    )
     if (flags.html !== undefined) await lab.writeHtmlReport(flags.html, results.flatMap((r) => (r.witnessRun ? [r.witnessRun] : [])), `cachesim explore ${args.target}`)
     if (!this.jsonEnabled()) this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed

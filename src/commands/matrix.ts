@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
-import {storeFlags, storeOptions} from '../cli/store-flags.js'
+import {storeFlags} from '../cli/store-flags.js'
 
 export interface MatrixJson {
   races: string[]
@@ -39,11 +39,10 @@ export default class Matrix extends CachesimCommand {
     const lab = await import('../index.js')
     const {buildMatrix} = await import('../run/matrix.js')
     const {renderMatrix, renderMatrixMarkdown} = await import('../report/matrix-table.js')
-    const result = await buildMatrix(await lab.loadMatrixScenarios(), {
-      stores: storeOptions(flags),
-      signal: this.interrupt.signal,
-      parallel: flags.parallel,
-    })
+    const scenarios = await lab.loadMatrixScenarios()
+    const result = await this.withStores(flags, (stores) =>
+      buildMatrix(scenarios, {stores, signal: this.interrupt.signal, parallel: flags.parallel}),
+    )
     if (!this.jsonEnabled()) this.log(flags.markdown ? renderMatrixMarkdown(result) : renderMatrix(result))
     if (result.cells.some((c) => c.matchesLiterature === false)) process.exitCode = lab.ExitCode.expectationFailed
     return {

@@ -14,6 +14,8 @@ export default class Run extends CachesimCommand {
 
 TARGET is a strategy (its built-in scenarios), "all", a built-in scenario's name (see "cachesim list"), or a scenario .yaml file or folder.
 
+When a store does not answer, cachesim starts private servers for the run (--servers auto, the default) if it finds the binaries; --servers external never does.
+
 Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 a store could not be reached, 130 interrupted.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> update-then-update',
@@ -58,21 +60,23 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const lab = await import('../index.js')
     const delays = (flags.delay ?? []).map(parseDelay)
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
-    const stores = storeOptions(flags)
+    storeOptions(flags) // bad URLs are bad input, said before anything starts
     const faults = (flags.fault ?? []).map(lab.parseFault)
     const overrides = {delays, faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
     const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
-    let results
+    let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {
-      results = await lab.runScenarios(scenarios, {
-        stores,
-        signal: this.interrupt.signal,
-        ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-        ...(order === undefined ? {} : {order}),
-        ...(stepper ? {step: stepper.hook} : {}),
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
-      })
+      results = await this.withStores(flags, (stores) =>
+        lab.runScenarios(scenarios, {
+          stores,
+          signal: this.interrupt.signal,
+          ...(flags.lock === undefined ? {} : {lock: flags.lock}),
+          ...(order === undefined ? {} : {order}),
+          ...(stepper ? {step: stepper.hook} : {}),
+          onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        }),
+      )
     } finally {
       stepper?.close()
     }

@@ -4,7 +4,7 @@ export interface KeySpace {
 }
 
 /** The cached copy of row `id`. */
-export function itemKey(space: KeySpace, id: number): string {
+export function itemKey(space: KeySpace, id: number | string): string {
   return `${space.prefix}item:${id}`
 }
 
@@ -31,4 +31,24 @@ export function userKey(space: KeySpace, id: number): string {
 /** The lock the stampede's readers take for user `id` (--lock redis). */
 export function userLockKey(space: KeySpace, id: number): string {
   return `${space.prefix}lock:user:${id}`
+}
+
+/** The cached copy of a row of another cachesim table (sync): `row:TABLE:PK` (PK columns joined by `:`). */
+export function rowKey(space: KeySpace, table: string, primaryKey: readonly string[]): string {
+  return `${space.prefix}row:${table}:${primaryKey.join(':')}`
+}
+
+/** Where `cachesim sync` keeps its binlog position for a set of tables (read by --resume). */
+export function syncPositionKey(space: KeySpace, tables: readonly string[]): string {
+  return `${space.prefix}sync:position:${[...tables].sort().join(',')}`
+}
+
+/** A hash of cache key → binlog version of the change last written there (sync --mode set). */
+export function syncAppliedKey(space: KeySpace, table: string): string {
+  return `${space.prefix}sync:applied:${table}`
+}
+
+/** The pub/sub channel sync publishes row changes on, by default. */
+export function binlogChannel(space: KeySpace): string {
+  return `${space.prefix}binlog`
 }

@@ -25,6 +25,14 @@ export class RedisStore {
   }
 
   static async connect(target: RedisTarget): Promise<RedisStore> {
+    return new RedisStore(await RedisStore.openClient(target), target)
+  }
+
+  /**
+   * A connected ioredis client that fails fast, for code that needs more than this adapter's
+   * commands (sync's scripts and pub/sub). Its user keeps to cachesim's prefix all the same.
+   */
+  static async openClient(target: RedisTarget): Promise<Redis> {
     const client = new Redis(target.url, {
       lazyConnect: true,
       connectTimeout: 3000,
@@ -47,7 +55,7 @@ export class RedisStore {
         : describeConnectError(e.code, e.message)
       throw new StoreUnavailableError('Redis', target.display, reason, {cause: error})
     }
-    return new RedisStore(client, target)
+    return client
   }
 
   async get(key: string): Promise<string | null> {

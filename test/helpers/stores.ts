@@ -1,10 +1,14 @@
 import {spawn} from 'node:child_process'
+import {rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {WorkbenchOptions} from '../../src/run/workbench.js'
+import {pidsWithCommandLine} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
 
 /**
@@ -19,6 +23,9 @@ export const testDatabase = `cachesim_${id}`
 export const testPrefix = `cachesim-${id}:`
 export const testMysqlUrl = new URL(testDatabase, mysqlBase.endsWith('/') ? mysqlBase : `${mysqlBase}/`).toString()
 export const testRedisUrl = redisUrl
+/** Private servers (and their cached template) that tests start live here, never in the user's cache. */
+export const testCacheDir = path.join(tmpdir(), `cachesim-test-cache-${id}`)
+process.env.CACHESIM_CACHE_DIR = testCacheDir
 
 export function testStores(): WorkbenchOptions {
   return {mysql: parseMysqlUrl(testMysqlUrl), redis: parseRedisUrl(testRedisUrl), prefix: testPrefix}
@@ -38,6 +45,9 @@ export async function removeTestData(): Promise<void> {
     cursor = next
   } while (cursor !== '0')
   await redis.quit()
+  // Background copies of a data directory (spares) may still be running: end them first.
+  for (const pid of pidsWithCommandLine(testCacheDir)) process.kill(pid, 'SIGKILL')
+  await rm(testCacheDir, {recursive: true, force: true, maxRetries: 5, retryDelay: 100})
 }
 
 export const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
@@ -50,7 +60,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, on this process's test database and prefix. */
-export function runCli(args: string[], options: {env?: Record<string, string>; onSpawn?: (pid: number) => void} = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {env?: Record<string, string>; onSpawn?: (pid: number) => void; onStderr?: (text: string) => void} = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
@@ -58,6 +71,7 @@ export function runCli(args: string[], options: {env?: Record<string, string>; o
         CACHESIM_MYSQL_URL: testMysqlUrl,
         CACHESIM_REDIS_URL: testRedisUrl,
         CACHESIM_PREFIX: testPrefix,
+        CACHESIM_CACHE_DIR: testCacheDir,
         NO_COLOR: '1',
         ...options.env,
       },
@@ -66,7 +80,10 @@ export function runCli(args: string[], options: {env?: Record<string, string>; o
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      options.onStderr?.(stderr)
+    })
     child.on('error', reject)
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))

@@ -120,16 +120,16 @@ describe('bad input is one line and exit code 2', () => {
   })
 })
 
-describe('servers that are down', () => {
+describe('servers that are down, with --servers external', () => {
   it('exit 3 with the URL, password masked, and how to start one', async () => {
-    const result = await runCli(['run', 'all'], {env: {CACHESIM_MYSQL_URL: 'mysql://root:s3cret@127.0.0.1:1/cachesim'}})
+    const result = await runCli(['run', 'all', '--servers', 'external'], {env: {CACHESIM_MYSQL_URL: 'mysql://root:s3cret@127.0.0.1:1/cachesim'}})
     assert.equal(result.code, 3)
     assert.match(result.stderr, /^Error: cannot reach MySQL at mysql:\/\/root:\*\*\*\*@127\.0\.0\.1:1\/cachesim \(connection refused\): start it/)
     assert.doesNotMatch(result.stderr + result.stdout, /s3cret/)
   })
 
   it('names Redis when Redis is the one down, in JSON too', async () => {
-    const result = await runCli(['run', 'all', '--json', '--redis', 'redis://:pw@127.0.0.1:1/0'])
+    const result = await runCli(['run', 'all', '--json', '--servers', 'external', '--redis', 'redis://:pw@127.0.0.1:1/0'])
     assert.equal(result.code, 3)
     const {error} = JSON.parse(result.stdout) as {error: {message: string; exitCode: number}}
     assert.equal(error.exitCode, 3)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../../cli/base-command.js'
-import {storeFlags, storeOptions} from '../../cli/store-flags.js'
+import {storeFlags} from '../../cli/store-flags.js'
 import type {ExploreBenchResult} from '../../bench/explore-bench.js'
 
 export default class BenchExplore extends CachesimCommand {
@@ -21,7 +21,9 @@ export default class BenchExplore extends CachesimCommand {
     const {benchExplore} = await import('../../bench/explore-bench.js')
     const {renderExploreBench} = await import('../../report/explore-bench-table.js')
     const scenarios = await lab.loadBuiltInScenarios()
-    const result = await benchExplore(scenarios, {stores: storeOptions(flags), signal: this.interrupt.signal, parallel: flags.parallel, repeat: flags.repeat})
+    const result = await this.withStores(flags, (stores) =>
+      benchExplore(scenarios, {stores, signal: this.interrupt.signal, parallel: flags.parallel, repeat: flags.repeat}),
+    )
     if (!this.jsonEnabled()) this.log(renderExploreBench(result))
     return result
   }

@@ -40,11 +40,11 @@ Ctrl-C stops the run and prints what was measured so far (exit 130).`
 
   async run(): Promise<BenchJson> {
     const {flags} = await this.parse(Bench).catch(oneLineFlagError)
-    const stores = storeOptions(flags)
+    storeOptions(flags) // bad URLs are bad input, said before anything starts
     const [{runReadBench}, {createProgress}] = await Promise.all([import('../../bench/read-bench.js'), import('../../cli/progress.js')])
     const progress = await createProgress(!this.jsonEnabled() && Boolean(process.stdout.isTTY && process.stderr.isTTY))
     this.onInterrupt(() => progress.stop())
-    const result = await runReadBench(
+    const result = await this.withStores(flags, (stores) => runReadBench(
       {
         requests: flags.requests,
         concurrency: flags.concurrency,
@@ -62,7 +62,7 @@ Ctrl-C stops the run and prints what was measured so far (exit 130).`
         onPhase: (phase, total) => progress.phase(phase, total),
         onProgress: (done) => progress.update(done),
       },
-    )
+    ))
     progress.stop()
     if (!this.jsonEnabled()) {
       const {renderReadBench} = await import('../../report/bench-table.js')

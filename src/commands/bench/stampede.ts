@@ -45,13 +45,15 @@ Every reader needs a MySQL connection: --readers above what the server's max_con
 
   async run(): Promise<StampedeJson> {
     const {flags} = await this.parse(Stampede).catch(oneLineFlagError)
-    const stores = storeOptions(flags)
+    storeOptions(flags) // bad URLs are bad input, said before anything starts
     const {runStampede} = await import('../../bench/stampede.js')
     const locks = flags.lock === undefined ? [...LOCKS] : LOCKS.filter((l) => flags.lock!.includes(l))
-    const result = await runStampede({readers: flags.readers, processes: flags.processes, locks, query: flags.query}, stores, {
-      signal: this.interrupt.signal,
-      onOpen: (handle) => this.onInterrupt(() => handle.destroy()),
-    })
+    const result = await this.withStores(flags, (stores) =>
+      runStampede({readers: flags.readers, processes: flags.processes, locks, query: flags.query}, stores, {
+        signal: this.interrupt.signal,
+        onOpen: (handle) => this.onInterrupt(() => handle.destroy()),
+      }),
+    )
     if (!this.jsonEnabled()) {
       const {renderStampede} = await import('../../report/stampede-table.js')
       this.log(renderStampede(result))

@@ -1,0 +1,150 @@
+import type {Redis} from 'ioredis'
+import mysql from 'mysql2/promise'
+
+import {BadInputError} from '../errors/bad-input-error.js'
+import {BinlogOffError} from '../errors/binlog-off-error.js'
+import {StoreError} from '../errors/store-error.js'
+import type {WorkbenchOptions} from '../run/workbench.js'
+import {syncAppliedKey, syncPositionKey} from '../stores/keys.js'
+import {MysqlStore, TABLE} from '../stores/mysql.js'
+import {RedisStore} from '../stores/redis.js'
+import {binlogProblem} from './binlog-check.js'
+import {BinlogReader} from './binlog-reader.js'
+import {CacheApplier, type StoredPosition, type SyncMode} from './cache-applier.js'
+import type {BinlogPosition, RowEvent} from './row-event.js'
+import {loadSnapshot, readSnapshot} from './snapshot.js'
+import {SyncStats} from './sync-stats.js'
+import {primaryKeys} from './source-tables.js'
+import {tableCodec} from './table-codec.js'
+
+export interface SyncOptions {
+  stores: WorkbenchOptions
+  /** Tables of cachesim's database; default cachesim_items. */
+  tables?: readonly string[]
+  mode: SyncMode
+  /** Pub/sub channel for every change ('' for none). */
+  channel: string
+  /** now: from the current end of the binlog; from-start: the oldest binlog kept; resume: the stored position. */
+  start: 'now' | 'from-start' | 'resume'
+  /** Load the tables into the cache first, then stream from the snapshot's position. */
+  snapshot?: boolean
+  /** Ends the sync (it then resolves with its figures). */
+  signal: AbortSignal
+  /** Called every `progressMs` (default 500) and once at the end. */
+  onProgress?: (stats: SyncStats) => void
+  progressMs?: number
+  /** Called once reading has started, with where it started. */
+  onStreaming?: (from: BinlogPosition | 'now', snapshotRows: number) => void
+  /** Called after each batch Redis has confirmed, with the time it did (performance.now()). */
+  onApplied?: (events: readonly RowEvent[], appliedAt: number) => void
+}
+
+/** Changes per pipeline at most; more wait for the next round trip. */
+const BATCH = 2000
+
+/**
+ * `cachesim sync`: reads row changes of cachesim's tables from the binlog, applies each to the
+ * cache (by mode), stores the position after it and publishes it, until the signal aborts.
+ * Restarted with start: resume, it carries on from the stored position: at least once, and a
+ * replayed change never moves a key backwards in set mode.
+ */
+export async function runSync(options: SyncOptions): Promise<SyncStats> {
+  const {stores, mode, signal} = options
+  const tables = [...new Set(options.tables && options.tables.length > 0 ? options.tables : [TABLE])]
+  if (options.snapshot && options.start !== 'now') throw new BadInputError('--snapshot starts from the snapshot: it goes with neither --from-start nor --resume')
+  const problem = await binlogProblem(stores.mysql)
+  if (problem) throw new BinlogOffError(stores.mysql.display, problem)
+  if (tables.includes(TABLE)) {
+    const store = await MysqlStore.connect(stores.mysql, {database: false})
+    try {
+      await store.ensureSchema()
+    } finally {
+      await store.close()
+    }
+  }
+
+  const keys = {prefix: stores.prefix}
+  const positionKey = syncPositionKey(keys, tables)
+  const redis = await RedisStore.openClient(stores.redis)
+  const connection = await mysql.createConnection({
+    host: stores.mysql.host,
+    port: stores.mysql.port,
+    user: stores.mysql.user,
+    ...(stores.mysql.password === undefined ? {} : {password: stores.mysql.password}),
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  })
+  let reader: BinlogReader | undefined
+  const stats = new SyncStats()
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const columns = await primaryKeys(connection, stores.mysql.database, tables)
+    const codecs = new Map(tables.map((table) => [table, tableCodec(keys, table, columns.get(table)!)]))
+    const applier = new CacheApplier(redis, {mode, channel: options.channel, positionKey, appliedKey: (table) => syncAppliedKey(keys, table), codecs})
+
+    let from: BinlogPosition | 'now' | 'start' = options.start === 'from-start' ? 'start' : 'now'
+    if (options.start === 'resume') {
+      from = await storedPosition(redis, positionKey)
+    } else if (mode === 'set') {
+      // A fresh start forgets the versions of an earlier sync (perhaps of another server).
+      await redis.del(...tables.map((table) => syncAppliedKey(keys, table)))
+    }
+    let snapshotRows = 0
+    if (options.snapshot) {
+      const snapshot = await readSnapshot(connection, stores.mysql.database, tables)
+      snapshotRows = await loadSnapshot(redis, applier, codecs, snapshot)
+      from = snapshot.position
+      await redis.set(positionKey, JSON.stringify({...snapshot.position, version: ''}))
+    }
+    reader = await BinlogReader.open({mysql: stores.mysql, tables, keys, from})
+    // Stored at once, so that a sync killed before its first change can still --resume.
+    if (!options.snapshot && options.start !== 'resume') await redis.set(positionKey, JSON.stringify({...reader.position, version: ''}))
+    options.onStreaming?.(from === 'start' ? reader.position : from, snapshotRows)
+    timer = setInterval(() => options.onProgress?.(stats), options.progressMs ?? 500)
+    stats.position = reader.position
+    await pump(reader, applier, stats, signal, options.onApplied)
+    return stats
+  } finally {
+    if (timer) clearInterval(timer)
+    options.onProgress?.(stats)
+    await reader?.close()
+    await connection.end().catch(() => connection.destroy())
+    await redis.quit().catch(() => redis.disconnect())
+  }
+}
+
+/** Takes what the reader has queued, applies it as one pipeline, and again, until aborted. */
+async function pump(
+  reader: BinlogReader,
+  applier: CacheApplier,
+  stats: SyncStats,
+  signal: AbortSignal,
+  onApplied: SyncOptions['onApplied'],
+): Promise<void> {
+  for (;;) {
+    try {
+      await reader.waitForEvent(signal)
+    } catch (error) {
+      if (signal.aborted) return
+      throw error
+    }
+    const batch = reader.takeMany(BATCH)
+    let written: number
+    try {
+      written = await applier.apply(batch)
+    } catch (error) {
+      throw new StoreError('Redis', `applying changes failed: ${(error as Error).message}`, {cause: error})
+    }
+    const appliedAt = performance.now()
+    stats.record(batch, written, appliedAt)
+    stats.position = reader.position
+    onApplied?.(batch, appliedAt)
+  }
+}
+
+async function storedPosition(redis: Redis, key: string): Promise<BinlogPosition> {
+  const stored = await redis.get(key)
+  if (stored === null) throw new BadInputError(`--resume: no position stored at ${key}; run sync once without --resume`)
+  const position = JSON.parse(stored) as StoredPosition
+  return {file: position.file, pos: position.pos}
+}

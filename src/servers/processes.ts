@@ -1,0 +1,105 @@
+import {execFileSync} from 'node:child_process'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+/**
+ * The processes of one server set, each recorded the moment it is spawned with a marker found in
+ * its command line, so that a pid the system has since given to someone else is never killed.
+ * Kept free of heavy imports: the reaper process loads this file.
+ */
+export interface RecordedProcess {
+  name: string
+  pid: number
+  /** A string the process's command line contains (its data directory, or its port). */
+  marker: string
+}
+
+const PIDS = 'pids'
+
+export function recordProcess(setDir: string, process: RecordedProcess): void {
+  mkdirSync(path.join(setDir, PIDS), {recursive: true})
+  writeFileSync(path.join(setDir, PIDS, `${process.name}.json`), JSON.stringify(process))
+}
+
+export function recordedProcesses(setDir: string): RecordedProcess[] {
+  let names: string[]
+  try {
+    names = readdirSync(path.join(setDir, PIDS))
+  } catch {
+    return []
+  }
+  return names.flatMap((name) => {
+    try {
+      const recorded = JSON.parse(readFileSync(path.join(setDir, PIDS, name), 'utf8')) as RecordedProcess
+      return Number.isInteger(recorded.pid) && recorded.pid > 1 ? [recorded] : []
+    } catch {
+      return []
+    }
+  })
+}
+
+/** True while the process runs (a zombie waiting to be reaped does not count). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  if (process.platform !== 'linux') return true
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** The process's command line, or undefined when it is gone. */
+export function commandLine(pid: number): string | undefined {
+  if (process.platform === 'linux') {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+    } catch {
+      return undefined
+    }
+  }
+  try {
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
+  } catch {
+    return undefined
+  }
+}
+
+/** The recorded process is still ours: alive, and its command line still carries the marker. */
+export function isRunning(recorded: RecordedProcess): boolean {
+  return isAlive(recorded.pid) && (commandLine(recorded.pid)?.includes(recorded.marker) ?? false)
+}
+
+/**
+ * Kills every recorded process of a set that is still ours. SIGKILL, not SIGTERM: the data is
+ * thrown away next, and a MariaDB shutdown takes seconds to save what nobody will read.
+ * Returns the processes that were signalled.
+ */
+export function killRecorded(setDir: string): RecordedProcess[] {
+  const killed: RecordedProcess[] = []
+  for (const recorded of recordedProcesses(setDir)) {
+    if (!isRunning(recorded)) continue
+    try {
+      process.kill(recorded.pid, 'SIGKILL')
+      killed.push(recorded)
+    } catch {
+      // gone in between
+    }
+  }
+  return killed
+}
+
+/** Waits until none of these processes runs, for at most `ms`; true when all are gone. */
+export async function waitGone(processes: readonly RecordedProcess[], ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (processes.some((p) => isAlive(p.pid))) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return true
+}

@@ -1,0 +1,31 @@
+import {mkdir} from 'node:fs/promises'
+import path from 'node:path'
+
+import {startServerProcess, type StartedProcess} from './server-process.js'
+
+/** Starts redis-server on 127.0.0.1 only, keeping nothing on disk (no RDB, no AOF). */
+export async function startRedis(redisServer: string, setDir: string): Promise<StartedProcess> {
+  const dir = path.join(setDir, 'redis')
+  await mkdir(dir, {recursive: true})
+  const logFile = path.join(setDir, 'redis.log')
+  return startServerProcess({
+    name: 'redis',
+    label: 'Redis',
+    kind: 'redis',
+    binary: redisServer,
+    setDir,
+    logFile,
+    // redis-server replaces its command line with "redis-server 127.0.0.1:PORT".
+    marker: (port) => `127.0.0.1:${port}`,
+    args: (port) => [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--protected-mode', 'yes',
+      '--save', '',
+      '--appendonly', 'no',
+      '--daemonize', 'no',
+      '--dir', dir,
+      '--logfile', logFile,
+    ],
+  })
+}

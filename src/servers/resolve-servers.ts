@@ -1,0 +1,122 @@
+import {binlogProblem} from '../cdc/binlog-check.js'
+import {BadInputError} from '../errors/bad-input-error.js'
+import {BinlogOffError} from '../errors/binlog-off-error.js'
+import {NoServersError} from '../errors/no-servers-error.js'
+import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import type {WorkbenchOptions} from '../run/workbench.js'
+import {MysqlStore} from '../stores/mysql.js'
+import {RedisStore} from '../stores/redis.js'
+import {parseMysqlUrl, parseRedisUrl} from '../stores/urls.js'
+import {findServerBinaries, INSTALL_HINT} from './binaries.js'
+import type {ServersMode} from './modes.js'
+import {type PrivateServers, startPrivateServers} from './private-servers.js'
+
+
+export interface ResolveServersOptions {
+  mode: ServersMode
+  /** The stores the user named (--mysql, --redis, --prefix). */
+  stores: WorkbenchOptions
+  /** The run reads the binlog: under auto a MySQL without a ROW binlog is replaced by a private one; under external it is an error. */
+  binlog?: boolean
+  /** The run needs a replica: only private servers have one. */
+  replica?: boolean
+  /** Told, in one line, when cachesim starts private servers (commands print it on stderr). */
+  onNote?: (line: string) => void
+}
+
+/** The stores a run uses, and the private servers (if any) started for it. */
+export interface ResolvedServers {
+  stores: WorkbenchOptions
+  replicaUrl?: string
+  servers?: PrivateServers
+  /** Stops the private servers, if any; waits until they are gone. */
+  release(): Promise<void>
+  /** The same at once, for a Ctrl-C handler. */
+  releaseNow(): void
+}
+
+/**
+ * Decides which servers a command runs against. Under auto nothing changes while the given URLs
+ * answer (and fit); only a store that does not is replaced by a private one, and onNote says so.
+ */
+export async function resolveServers(options: ResolveServersOptions): Promise<ResolvedServers> {
+  const {stores, mode} = options
+  if (mode === 'private') return startFor(stores, {mysql: true, redis: true, replica: Boolean(options.replica)}, '--servers private', options)
+  if (mode === 'external' && options.replica) {
+    throw new BadInputError('a replica comes only with cachesim\'s own servers: use --servers private or auto, not external')
+  }
+  const [mysqlProblem, redisProblem] = await Promise.all([probeMysql(stores, Boolean(options.binlog)), probeRedis(stores)])
+  if (mode === 'external') {
+    const problem = mysqlProblem ?? redisProblem
+    if (problem) throw problem
+    return external(stores)
+  }
+  const needMysql = mysqlProblem !== undefined || Boolean(options.replica)
+  if (!needMysql && !redisProblem) return external(stores)
+  const why = [mysqlProblem, redisProblem].flatMap((p) => (p ? [describe(p)] : []))
+  if (why.length === 0) why.push('a replica needs cachesim\'s own MariaDB')
+  const lookup = await findServerBinaries()
+  if (!lookup.found) throw new NoServersError(why.join('; '), lookup.missing, INSTALL_HINT, {cause: mysqlProblem ?? redisProblem})
+  return startFor(stores, {mysql: needMysql, redis: redisProblem !== undefined, replica: Boolean(options.replica)}, why.join('; '), options)
+}
+
+async function startFor(
+  stores: WorkbenchOptions,
+  which: {mysql: boolean; redis: boolean; replica: boolean},
+  why: string,
+  options: ResolveServersOptions,
+): Promise<ResolvedServers> {
+  const servers = await startPrivateServers({...which, database: stores.mysql.database})
+  const next: WorkbenchOptions = {
+    ...stores,
+    ...(servers.mysqlUrl ? {mysql: parseMysqlUrl(servers.mysqlUrl)} : {}),
+    ...(servers.redisUrl ? {redis: parseRedisUrl(servers.redisUrl)} : {}),
+  }
+  const started = [
+    servers.mysqlUrl ? `MariaDB ${servers.mysqlUrl}` : '',
+    servers.replicaUrl ? `replica ${servers.replicaUrl}` : '',
+    servers.redisUrl ? `Redis ${servers.redisUrl}` : '',
+  ].filter(Boolean)
+  options.onNote?.(`cachesim: ${why}; started ${started.join(', ')} for this run (stopped when it ends)`)
+  return {
+    stores: next,
+    ...(servers.replicaUrl ? {replicaUrl: servers.replicaUrl} : {}),
+    servers,
+    release: () => servers.stop(),
+    releaseNow: () => servers.stopNow(),
+  }
+}
+
+function external(stores: WorkbenchOptions): ResolvedServers {
+  return {stores, release: async () => {}, releaseNow: () => {}}
+}
+
+/** Why the given MySQL will not do, or undefined when it answers (and has a ROW binlog when one is needed). */
+async function probeMysql(stores: WorkbenchOptions, binlog: boolean): Promise<Error | undefined> {
+  try {
+    const store = await MysqlStore.connect(stores.mysql, {database: false})
+    await store.close()
+  } catch (error) {
+    return error as Error
+  }
+  if (!binlog) return undefined
+  const problem = await binlogProblem(stores.mysql)
+  return problem === undefined ? undefined : new BinlogOffError(stores.mysql.display, problem)
+}
+
+async function probeRedis(stores: WorkbenchOptions): Promise<Error | undefined> {
+  try {
+    const store = await RedisStore.connect(stores.redis)
+    await store.close()
+    return undefined
+  } catch (error) {
+    return error as Error
+  }
+}
+
+/** "MySQL at URL did not answer (connection refused)", short enough for the one-line note. */
+function describe(problem: Error): string {
+  if (problem instanceof StoreUnavailableError) return problem.message.replace(/^cannot reach (\w+) at (\S+) \(([^)]*)\).*$/, '$1 at $2 did not answer ($3)')
+  if (problem instanceof BinlogOffError) return problem.message.replace(/;.*$/, '')
+  return problem.message
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import mysql from 'mysql2/promise'
+import {Redis} from 'ioredis'
+
+import type {ServersDownResult, ServersStatusResult, ServersUpResult} from '../../src/servers/manage.js'
+import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
+import {removeTestData, runCli, testCacheDir, testDatabase} from '../helpers/stores.js'
+
+let dir: string
+const runs = path.join(testCacheDir, 'runs')
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cachesim-servers-'))
+})
+
+after(async () => {
+  // Whatever a failed test left: stop it the way a user would, then remove the rest.
+  await runCli(['servers', 'down', '--dir', path.join(dir, 'set')])
+  for (const pid of [...pidsWithCommandLine(testCacheDir), ...pidsWithCommandLine(dir)]) process.kill(pid, 'SIGKILL')
+  await rm(dir, {recursive: true, force: true})
+  await removeTestData()
+})
+
+/** The pids a set recorded, read from its pids/ folder. */
+function recordedPids(setDir: string): number[] {
+  const folder = path.join(setDir, 'pids')
+  return readdirSync(folder).map((name) => (JSON.parse(readFileSync(path.join(folder, name), 'utf8')) as {pid: number}).pid)
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z')
+  } catch {
+    return false
+  }
+}
+
+/** A run that waits a minute inside a transaction: long enough to be killed in the middle. */
+async function slowScenario(): Promise<string> {
+  const file = path.join(dir, 'slow.yaml')
+  await writeFile(
+    file,
+    `name: slow
+strategy: delete-then-update
+initial: { db: 1, cache: 1 }
+actors:
+  A: { op: write, value: 2 }
+delays:
+  - { actor: A, before: db.commit, ms: 60000 }
+`,
+  )
+  return file
+}
+
+/** Starts `run --servers private` on a slow scenario and returns once its servers answer. */
+async function runWithPrivateServers(): Promise<{pid: number; setDir: string; finished: Promise<unknown>}> {
+  let pid = 0
+  const finished = runCli(['run', await slowScenario(), '--servers', 'private'], {onSpawn: (p) => (pid = p)})
+  let setDir = ''
+  const up = await eventually(() => {
+    const found = existsSync(runs) ? readdirSync(runs).filter((name) => name.startsWith(`${pid}-`)) : []
+    setDir = found[0] ? path.join(runs, found[0]) : ''
+    return setDir !== '' && existsSync(path.join(setDir, 'state.json'))
+  }, 20_000)
+  assert.ok(up, 'the run started its private servers')
+  return {pid, setDir, finished}
+}
+
+describe('cachesim servers up | status | down', () => {
+  it('starts MariaDB with a ROW binlog and Redis on loopback, and down leaves nothing behind', async () => {
+    const setDir = path.join(dir, 'set')
+    const up = await runCli(['servers', 'up', '--dir', setDir, '--json'])
+    assert.equal(up.code, 0, up.stderr)
+    const result = JSON.parse(up.stdout) as ServersUpResult
+    const mysqlUrl = new URL(result.servers.find((s) => s.name === 'mysql')!.url)
+    const redisUrl = result.servers.find((s) => s.name === 'redis')!.url
+    assert.equal(mysqlUrl.hostname, '127.0.0.1')
+
+    const connection = await mysql.createConnection({host: mysqlUrl.hostname, port: Number(mysqlUrl.port), user: 'root'})
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@log_bin AS logBin, @@binlog_format AS format, @@bind_address AS bind')
+    await connection.end()
+    assert.deepEqual([rows[0]!.logBin, rows[0]!.format, rows[0]!.bind], [1, 'ROW', '127.0.0.1'])
+    const redis = new Redis(redisUrl)
+    assert.equal(await redis.ping(), 'PONG')
+    await redis.quit()
+
+    const status = await runCli(['servers', 'status', '--dir', setDir, '--json'])
+    assert.deepEqual((JSON.parse(status.stdout) as ServersStatusResult).servers.map((s) => [s.name, s.running]), [
+      ['mysql', true],
+      ['redis', true],
+    ])
+    const again = JSON.parse((await runCli(['servers', 'up', '--dir', setDir, '--json'])).stdout) as ServersUpResult
+    assert.equal(again.alreadyRunning, true, 'a second up reuses the running set')
+
+    const pids = recordedPids(setDir)
+    const down = await runCli(['servers', 'down', '--dir', setDir, '--json'])
+    assert.equal(down.code, 0, down.stderr)
+    assert.deepEqual((JSON.parse(down.stdout) as ServersDownResult).stopped.sort(), ['mysql', 'redis'])
+    assert.ok(pids.every((pid) => !running(pid)), 'no server process is left')
+    assert.equal(existsSync(setDir), false, 'no data directory is left')
+  })
+
+  it('refuses a --dir that holds files cachesim did not make', async () => {
+    const foreign = path.join(dir, 'foreign')
+    await rm(foreign, {recursive: true, force: true})
+    await writeFile(path.join(dir, 'x'), '')
+    const result = await runCli(['servers', 'up', '--dir', dir])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /is not empty and was not made by cachesim/)
+    assert.ok(existsSync(path.join(dir, 'x')))
+  })
+})
+
+describe('servers started for a run never outlive it', () => {
+  it('--servers auto starts private ones only when a URL does not answer, and stops them after', async () => {
+    const result = await runCli(['run', 'uu-two-writers', '--json'], {env: {CACHESIM_MYSQL_URL: `mysql://root@127.0.0.1:1/${testDatabase}`}})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /^cachesim: MySQL at mysql:\/\/root@127\.0\.0\.1:1\/\S+ did not answer \(connection refused\); started MariaDB mysql:\/\/root@127\.0\.0\.1:\d+\/\S+ for this run/)
+    assert.equal((JSON.parse(result.stdout) as {divergent: boolean}[])[0]!.divergent, true, 'the run ran, on the private MariaDB')
+    assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [], 'and its servers are gone')
+  })
+
+  it('without the binaries, --servers auto says which URL did not answer and how to get servers', async () => {
+    const result = await runCli(['run', 'all'], {env: {CACHESIM_MYSQL_URL: `mysql://root:s3cret@127.0.0.1:1/${testDatabase}`, CACHESIM_BIN_PATH: dir}})
+    assert.equal(result.code, 3)
+    assert.match(
+      result.stderr,
+      /^Error: MySQL at mysql:\/\/root:\*\*\*\*@127\.0\.0\.1:1\/\S+ did not answer \(connection refused\); cachesim cannot start its own \(no mariadbd, mariadb-install-db, redis-server on this machine\): .*apt-get install mariadb-server redis-server.*brew install mariadb redis.*docker compose up/,
+    )
+    assert.equal(result.stderr.trim().split('\n').length, 1)
+    assert.doesNotMatch(result.stderr, /s3cret/)
+  })
+
+  it('Ctrl-C stops the run and its private servers, and exits 130', async () => {
+    const {pid, setDir, finished} = await runWithPrivateServers()
+    const pids = recordedPids(setDir)
+    process.kill(pid, 'SIGINT')
+    const result = (await finished) as {code: number}
+    assert.equal(result.code, 130)
+    assert.ok(await eventually(() => pids.every((p) => !running(p))), 'servers stopped')
+    assert.equal(existsSync(setDir), false, 'data removed')
+  })
+
+  it('kill -9 of cachesim: its reaper stops the servers and removes their data', async () => {
+    const {pid, setDir, finished} = await runWithPrivateServers()
+    const pids = recordedPids(setDir)
+    process.kill(pid, 'SIGKILL')
+    await finished
+    assert.ok(await eventually(() => pids.every((p) => !running(p)) && !existsSync(setDir)), 'servers stopped and data removed')
+  })
+
+  it('kill -9 of cachesim and its reaper: servers status cleans up', async () => {
+    const {pid, setDir, finished} = await runWithPrivateServers()
+    const pids = recordedPids(setDir)
+    for (const reaper of pidsWithCommandLine(`reaper.js ${setDir}`)) process.kill(reaper, 'SIGKILL')
+    process.kill(pid, 'SIGKILL')
+    await finished
+    assert.ok(pids.some(running), 'the servers outlived both')
+    const status = await runCli(['servers', 'status', '--dir', path.join(dir, 'none'), '--json'])
+    assert.equal(status.code, 0, status.stderr)
+    assert.deepEqual((JSON.parse(status.stdout) as ServersStatusResult).cleaned, [setDir])
+    assert.ok(pids.every((p) => !running(p)))
+    assert.equal(existsSync(setDir), false)
+  })
+})
