@@ -72,7 +72,13 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
       const {default: ZongJiClass} = await import('@vlasky/zongji')
       const zongji = new ZongJiClass(connection)
       const reader = new BinlogReader(zongji, control, codecs, target)
-      await reader.start(options)
+      try {
+        await reader.start(options)
+      } catch (error) {
+        // A stream that never started still holds its connection: end it, or the process lingers.
+        zongji.stop()
+        throw error
+      }
       return reader
     } catch (error) {
       control.destroy()

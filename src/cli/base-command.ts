@@ -5,6 +5,8 @@ import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {InterruptedError} from '../errors/interrupted-error.js'
 import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreSet} from '../run/workbenches.js'
+import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
 import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
@@ -48,25 +50,47 @@ export abstract class CachesimCommand extends Command {
 
   /**
    * Runs `work` on the stores the flags name (--servers auto: private servers when those do not
-   * answer), and stops any private servers it started when `work` ends, however it ends.
+   * answer), with stores that keep a ROW binlog found on first use for the strategies that need
+   * one, and stops any private servers it started when `work` ends, however it ends.
    */
-  protected async withStores<T>(
-    flags: StoreFlagValues,
-    work: (stores: WorkbenchOptions, resolved: ResolvedServers) => Promise<T>,
-    needs: {binlog?: boolean; replica?: boolean} = {},
-  ): Promise<T> {
+  protected async withStores<T>(flags: StoreFlagValues, work: (stores: StoreSet) => Promise<T>): Promise<T> {
     const {resolveServers} = await import('../servers/resolve-servers.js')
-    const servers = await resolveServers({
-      mode: flags.servers,
-      stores: storeOptions(flags),
-      ...needs,
-      onNote: (line) => process.stderr.write(`${line}\n`),
-    })
-    this.onInterrupt(() => servers.releaseNow())
+    const onNote = (line: string) => process.stderr.write(`${line}\n`)
+    const started: ResolvedServers[] = []
+    const keep = (resolved: ResolvedServers) => {
+      started.push(resolved)
+      this.onInterrupt(() => resolved.releaseNow())
+      return resolved.stores
+    }
     try {
-      return await work(servers.stores, servers)
+      const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
+      let binlog: Promise<WorkbenchOptions> | null = null
+      return await work({
+        plain,
+        withBinlog: () => (binlog ??= resolveServers({mode: flags.servers, stores: plain, binlog: true, onNote}).then(keep)),
+      })
     } finally {
-      await servers.release()
+      for (const resolved of started.reverse()) await resolved.release()
+    }
+  }
+
+  /**
+   * Keeps the scenarios these stores can run. Those that need a binlog the stores cannot give are
+   * left out with a one-line warning when others remain; when none would remain, the reason is
+   * the error.
+   */
+  protected async runnable(scenarios: readonly Scenario[], stores: StoreSet): Promise<Scenario[]> {
+    const {needsBinlog} = await import('../run/workbenches.js')
+    const binlog = scenarios.filter(needsBinlog)
+    if (binlog.length === 0) return [...scenarios]
+    try {
+      await stores.withBinlog()
+      return [...scenarios]
+    } catch (error) {
+      if (binlog.length === scenarios.length) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      process.stderr.write(`warning: leaving out ${binlog.map((s) => s.name).join(', ')}: ${reason}\n`)
+      return scenarios.filter((s) => !needsBinlog(s))
     }
   }
 

@@ -39,8 +39,8 @@ With no paths, checks ./scenarios when it exists, else the built-in scenarios.`
     const {renderCheckLine, renderCheckSummary} = await import('../report/check-lines.js')
     const scenarios = await lab.scenariosToCheck(argv as string[])
     const width = Math.max(...scenarios.map((s) => s.name.length))
-    const results = await this.withStores(flags, (stores) =>
-      lab.checkScenarios(scenarios, {
+    const results = await this.withStores(flags, async (stores) =>
+      lab.checkScenarios(await this.runnable(scenarios, stores), {
         stores,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],

@@ -57,8 +57,8 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const faults = (flags.fault ?? []).map(lab.parseFault)
     const overrides = {faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
     const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
-    const results = await this.withStores(flags, (stores) =>
-      lab.exploreScenarios(scenarios, {
+    const results = await this.withStores(flags, async (stores) =>
+      lab.exploreScenarios(await this.runnable(scenarios, stores), {
         stores,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],

@@ -40,8 +40,8 @@ export default class Matrix extends CachesimCommand {
     const {buildMatrix} = await import('../run/matrix.js')
     const {renderMatrix, renderMatrixMarkdown} = await import('../report/matrix-table.js')
     const scenarios = await lab.loadMatrixScenarios()
-    const result = await this.withStores(flags, (stores) =>
-      buildMatrix(scenarios, {stores, signal: this.interrupt.signal, parallel: flags.parallel}),
+    const result = await this.withStores(flags, async (stores) =>
+      buildMatrix(await this.runnable(scenarios, stores), {stores, signal: this.interrupt.signal, parallel: flags.parallel}),
     )
     if (!this.jsonEnabled()) this.log(flags.markdown ? renderMatrixMarkdown(result) : renderMatrix(result))
     if (result.cells.some((c) => c.matchesLiterature === false)) process.exitCode = lab.ExitCode.expectationFailed

@@ -67,8 +67,8 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {
-      results = await this.withStores(flags, (stores) =>
-        lab.runScenarios(scenarios, {
+      results = await this.withStores(flags, async (stores) =>
+        lab.runScenarios(await this.runnable(scenarios, stores), {
           stores,
           signal: this.interrupt.signal,
           ...(flags.lock === undefined ? {} : {lock: flags.lock}),

@@ -48,7 +48,7 @@ export interface StepRecord {
 /** An application-level operation of an actor: one call of a strategy's read or write path. */
 export interface OperationRecord {
   actor: ActorName
-  op: 'read' | 'write' | 'drain' | 'lose'
+  op: 'read' | 'write' | 'drain' | 'sync' | 'lose'
   /** For a write, the value written; for a read, the value returned (null: nothing found). */
   value: number | null
   type: 'ok' | 'fail' | 'info'

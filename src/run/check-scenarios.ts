@@ -4,7 +4,8 @@ import {DelaySchedule} from '../schedule/delays.js'
 import {type ExploreResult, exploreScenario} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
-import {Workbench, type WorkbenchOptions} from './workbench.js'
+import type {Workbench} from './workbench.js'
+import {type StoreSource, Workbenches} from './workbenches.js'
 
 export interface CheckResult {
   scenario: string
@@ -22,7 +23,7 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  stores: WorkbenchOptions
+  stores: StoreSource
   signal: AbortSignal
   maxOrders?: number
   parallel?: number
@@ -35,19 +36,17 @@ export interface CheckOptions {
  * `explore:` by exploring its orders. A scenario without `expect:` is skipped, not passed.
  */
 export async function checkScenarios(scenarios: readonly Scenario[], options: CheckOptions): Promise<CheckResult[]> {
-  const bench = await Workbench.open(options.stores)
-  options.onOpen?.(bench)
+  const benches = new Workbenches(options.stores, options.onOpen)
   try {
     const results: CheckResult[] = []
     for (const scenario of scenarios) {
-      const result = await checkScenario(scenario, bench, options)
+      const result = await checkScenario(scenario, await benches.for(scenario), options)
       results.push(result)
       options.onResult?.(result)
     }
     return results
   } finally {
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
+    await benches.finish(options.signal)
   }
 }
 

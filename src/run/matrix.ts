@@ -1,7 +1,7 @@
 import {STRATEGIES} from '../strategies/index.js'
 import type {Scenario} from '../scenario/types.js'
 import {exploreScenario, type ExploreResult} from './explore-scenario.js'
-import {Workbench, type WorkbenchOptions} from './workbench.js'
+import {type StoreSource, Workbenches} from './workbenches.js'
 
 /** The matrix's columns, in the order a reader meets them: races first, then faults. */
 const RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'crash-between', 'pause-past-ttl']
@@ -28,7 +28,7 @@ export interface MatrixResult {
 }
 
 export interface MatrixOptions {
-  stores: WorkbenchOptions
+  stores: StoreSource
   signal: AbortSignal
   parallel?: number
   maxOrders?: number
@@ -38,11 +38,11 @@ export interface MatrixOptions {
 /** Explores every matrix scenario (one per strategy and race) and sums each up in one symbol. */
 export async function buildMatrix(scenarios: readonly Scenario[], options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now()
-  const bench = await Workbench.open(options.stores)
+  const benches = new Workbenches(options.stores)
   try {
     const cells: MatrixCell[] = []
     for (const scenario of scenarios) {
-      const explored = await exploreScenario(scenario, bench, {
+      const explored = await exploreScenario(scenario, await benches.for(scenario), {
         signal: options.signal,
         ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
         ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
@@ -63,7 +63,6 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
     const races = [...known, ...new Set(cells.map((c) => c.race).filter((race) => !RACES.includes(race)))]
     return {races, strategies, cells, durationMs: performance.now() - started}
   } finally {
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
+    await benches.finish(options.signal)
   }
 }

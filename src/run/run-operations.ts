@@ -53,6 +53,9 @@ async function perform(actor: Actor, strategy: Strategy, op: Operation, loseKeys
     case 'drain':
       await strategy.drain!(actor, op.count)
       return null
+    case 'sync':
+      await strategy.sync!(actor, op.count)
+      return null
     case 'lose':
       await actor.step('cache.lose', loseKeys)
       return null

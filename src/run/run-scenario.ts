@@ -16,6 +16,7 @@ import {getStrategy} from '../strategies/index.js'
 import type {StrategySettings} from '../strategies/types.js'
 import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
 import {abortReason, delay} from '../util/delay.js'
+import {binlogSource} from './binlog-source.js'
 import type {RunResult} from './result.js'
 import {runOperations} from './run-operations.js'
 import {type ScheduleHooks, scheduleHooks} from './schedule-hooks.js'
@@ -70,6 +71,14 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   resetKeys.set(key, scenario.initial.cache === null ? null : encode(scenario.initial.cache, 0))
   await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys)])
 
+  // The binlog's changes from here on only: the reset's own are skipped.
+  const reader = strategy.needsBinlog ? await bench.binlog(slot) : null
+  if (reader) {
+    await reader.caughtUp(signal)
+    reader.discardPending()
+  }
+  const binlog = reader ? binlogSource(reader, key) : undefined
+
   const decode = strategy.decodeCache ?? decodeNumber
   const peek = async () => {
     const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
@@ -95,7 +104,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     const lock: RowLock = lockKind === 'redis' ? redisLock(pair.redis, lockName, scenario.lockTtlMs) : mutex.for(spec.name)
     const actor = new ActorRuntime({
       name: spec.name,
-      stores: {mysql: pair.mysql, redis: pair.redis, rowId, key, space: bench.keys},
+      stores: {mysql: pair.mysql, redis: pair.redis, rowId, key, space: bench.keys, ...(binlog ? {binlog} : {})},
       schedule,
       history,
       lock,

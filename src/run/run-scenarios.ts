@@ -10,13 +10,14 @@ import type {ScheduleHooks} from './run-scenario.js'
 import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
-import {Workbench, type WorkbenchOptions} from './workbench.js'
+import type {Workbench} from './workbench.js'
+import {type StoreSource, Workbenches} from './workbenches.js'
 
 /** Called before each step of a stepped replay with what goes next, where, and how to read the stores. */
 export type StepHook = (next: PendingStep, position: number, total: number, peek: ScheduleHooks['peek']) => Promise<void>
 
 export interface RunScenariosOptions {
-  stores: WorkbenchOptions
+  stores: StoreSource
   signal: AbortSignal
   /** Overrides every scenario's `lock:`. */
   lock?: LockKind
@@ -40,12 +41,12 @@ export interface RunScenariosOptions {
 export async function runScenarios(scenarios: readonly Scenario[], options: RunScenariosOptions): Promise<RunResult[]> {
   const {order} = options
   if (order) checkOrder(scenarios, order)
-  const bench = await Workbench.open(options.stores)
-  options.onOpen?.(bench)
+  const benches = new Workbenches(options.stores, options.onOpen)
   try {
     const results: RunResult[] = []
     const lock = options.lock === undefined ? {} : {lock: options.lock}
     for (const scenario of scenarios) {
+      const bench = await benches.for(scenario)
       const {step} = options
       // --step without --order walks through the order the scenario's delays produce.
       const replay =
@@ -68,8 +69,7 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
     }
     return results
   } finally {
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
+    await benches.finish(options.signal)
   }
 }
 
@@ -90,7 +90,7 @@ function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]
 }
 
 export interface ExploreScenariosOptions extends Omit<ExploreScenarioOptions, 'signal'> {
-  stores: WorkbenchOptions
+  stores: StoreSource
   signal: AbortSignal
   onOpen?: (bench: Workbench) => void
 }
@@ -98,14 +98,12 @@ export interface ExploreScenariosOptions extends Omit<ExploreScenarioOptions, 's
 /** Explores each scenario in turn on one set of connections. */
 export async function exploreScenarios(scenarios: readonly Scenario[], options: ExploreScenariosOptions): Promise<ExploreResult[]> {
   const {stores, onOpen, ...explore} = options
-  const bench = await Workbench.open(stores)
-  onOpen?.(bench)
+  const benches = new Workbenches(stores, onOpen)
   try {
     const results: ExploreResult[] = []
-    for (const scenario of scenarios) results.push(await exploreScenario(scenario, bench, explore))
+    for (const scenario of scenarios) results.push(await exploreScenario(scenario, await benches.for(scenario), explore))
     return results
   } finally {
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
+    await benches.finish(options.signal)
   }
 }

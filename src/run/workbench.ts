@@ -1,9 +1,11 @@
+import {BinlogOffError} from '../errors/binlog-off-error.js'
 import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {ActorName} from '../history/types.js'
 import type {KeySpace} from '../stores/keys.js'
-import {MysqlStore} from '../stores/mysql.js'
+import type {BinlogReader} from '../cdc/binlog-reader.js'
+import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
 
@@ -25,6 +27,7 @@ export interface StorePair {
 export class Workbench {
   readonly keys: KeySpace
   private readonly actorStores = new Map<string, Promise<StorePair>>()
+  private readonly binlogReaders = new Map<number, Promise<BinlogReader>>()
   private closed = false
 
   private constructor(
@@ -68,9 +71,33 @@ export class Workbench {
     return pair
   }
 
+  /**
+   * A reader of the binlog's changes to cachesim's table, one per slot, opened on first use and
+   * kept for every run (the server must keep a ROW binlog).
+   */
+  binlog(slot = 0): Promise<BinlogReader> {
+    if (this.closed) return Promise.reject(new CachesimError('internal: workbench is closed'))
+    let reader = this.binlogReaders.get(slot)
+    if (!reader) {
+      reader = this.openBinlog()
+      this.binlogReaders.set(slot, reader)
+      reader.catch(() => this.binlogReaders.delete(slot))
+    }
+    return reader
+  }
+
+  private async openBinlog(): Promise<BinlogReader> {
+    const [{BinlogReader}, {binlogProblem}] = await Promise.all([import('../cdc/binlog-reader.js'), import('../cdc/binlog-check.js')])
+    const problem = await binlogProblem(this.options.mysql)
+    if (problem) throw new BinlogOffError(this.options.mysql.display, problem)
+    return BinlogReader.open({mysql: this.options.mysql, tables: [TABLE], keys: this.keys, from: 'now'})
+  }
+
   /** Closes every connection politely. */
   async close(): Promise<void> {
     this.closed = true
+    const readers = await Promise.allSettled([...this.binlogReaders.values()])
+    await Promise.allSettled(readers.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close()] : [])))
     const pairs = await Promise.allSettled([...this.actorStores.values()])
     await Promise.allSettled(
       [this.observer, ...pairs.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []))].flatMap((pair) => [
@@ -83,6 +110,7 @@ export class Workbench {
   /** Drops every connection at once (Ctrl-C): the servers roll back whatever was open. */
   destroy(): void {
     this.closed = true
+    for (const reader of this.binlogReaders.values()) reader.then((r) => r.close(), () => {}).catch(() => {})
     this.observer.mysql.destroy()
     this.observer.redis.destroy()
     for (const pair of this.actorStores.values()) {

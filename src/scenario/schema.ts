@@ -7,7 +7,7 @@ import {z} from 'zod'
 const rowValue = z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1)
 const ms = z.number().min(0).max(600_000)
 
-const opKind = z.enum(['read', 'write', 'drain', 'lose'])
+const opKind = z.enum(['read', 'write', 'drain', 'sync', 'lose'])
 
 const operationSchema = z.strictObject({
   op: opKind,

@@ -5,10 +5,16 @@ import type {LockKind} from '../schedule/locks.js'
 
 /**
  * One thing an actor does: a call of the strategy's read or write path; for worker strategies,
- * draining `count` queued writes into MySQL; or `lose`, Redis losing cachesim's keys for the row
- * (a restart without persistence).
+ * draining `count` queued writes into MySQL (`drain`) or applying `count` binlog changes to the
+ * cache (`sync`); or `lose`, Redis losing cachesim's keys for the row (a restart without
+ * persistence).
  */
-export type Operation = {kind: 'read'} | {kind: 'write'; value: number} | {kind: 'drain'; count: number} | {kind: 'lose'}
+export type Operation =
+  | {kind: 'read'}
+  | {kind: 'write'; value: number}
+  | {kind: 'drain'; count: number}
+  | {kind: 'sync'; count: number}
+  | {kind: 'lose'}
 
 export interface ActorSpec {
   name: ActorName

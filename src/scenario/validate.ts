@@ -123,7 +123,7 @@ function toOperation(
   locate: Locate,
 ): Operation {
   if (op.op !== 'write' && op.value !== undefined) throw locate([...at, 'value'], `"${op.op}" takes no "value"`)
-  if (op.op !== 'drain' && op.count !== undefined) throw locate([...at, 'count'], `"${op.op}" takes no "count"`)
+  if (op.op !== 'drain' && op.op !== 'sync' && op.count !== undefined) throw locate([...at, 'count'], `"${op.op}" takes no "count"`)
   switch (op.op) {
     case 'read':
       return {kind: 'read'}
@@ -132,6 +132,9 @@ function toOperation(
     case 'drain':
       if (!strategy.drain) throw locate(at, `${strategy.name} has no queue to drain; "drain" is for write-behind`)
       return {kind: 'drain', count: op.count ?? 1}
+    case 'sync':
+      if (!strategy.sync) throw locate(at, `${strategy.name} reads no binlog; "sync" is for binlog-invalidate`)
+      return {kind: 'sync', count: op.count ?? 1}
     case 'write':
       if (op.value === undefined) throw locate(at, 'a write needs "value", e.g. { op: write, value: 100 }')
       return {kind: 'write', value: op.value}

@@ -1,4 +1,5 @@
 import {BadInputError} from '../errors/bad-input-error.js'
+import {binlogInvalidate} from './binlog-invalidate.js'
 import {cacheFirst} from './cache-first.js'
 import {deleteThenUpdate} from './delete-then-update.js'
 import {doubleCheckLock} from './double-check-lock.js'
@@ -27,6 +28,7 @@ export const STRATEGIES: readonly Strategy[] = [
   versionedCasBareDel,
   ttlOnly,
   writeBehind,
+  binlogInvalidate,
 ]
 
 export function strategyNames(): string[] {

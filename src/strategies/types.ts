@@ -53,6 +53,27 @@ export interface ActorStores {
   key: string
   /** cachesim's key prefix, to build the row's other keys (stores/keys.ts). */
   space: KeySpace
+  /** The row's changes as MySQL's binlog tells them, for strategies that need the binlog. */
+  binlog?: BinlogSource
+}
+
+/** One change to the run's row, read from the binlog. */
+export interface RowChange {
+  type: 'insert' | 'update' | 'delete'
+  /** The row's value after the change (null for a delete). */
+  value: number | null
+  /** Where it is in the binlog, e.g. mysql-bin.000001:1234. */
+  position: string
+}
+
+/** The binlog's changes to this run's row, in commit order. */
+export interface BinlogSource {
+  /** The next change that has arrived, or null. */
+  take(): RowChange | null
+  /** Waits until every change MySQL has committed so far has arrived. */
+  caughtUp(signal: AbortSignal): Promise<void>
+  /** Waits (real time) until a change arrives; false when `ms` passed first. */
+  waitForChange(ms: number, signal: AbortSignal): Promise<boolean>
 }
 
 export interface StepContext {
@@ -116,6 +137,10 @@ export interface Strategy {
   write(actor: Actor, value: number): Promise<void>
   /** A worker that applies queued writes to MySQL (`op: drain` in a scenario), `count` of them. */
   drain?(actor: Actor, count: number): Promise<void>
+  /** A worker that applies the binlog's changes to the cache (`op: sync`), `count` of them. */
+  sync?(actor: Actor, count: number): Promise<void>
+  /** The strategy reads MySQL's binlog: its scenarios need a server with the ROW binlog on. */
+  readonly needsBinlog?: boolean
   /** Reads the cached value from the key's raw contents, when the strategy stores more than the number. */
   decodeCache?(raw: string): number | null
   /** Writes a row's value (at a version) the way the strategy keeps it in the cache; the decimal number by default. */

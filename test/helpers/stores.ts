@@ -8,6 +8,8 @@ import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {WorkbenchOptions} from '../../src/run/workbench.js'
+import type {StoreSet} from '../../src/run/workbenches.js'
+import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
 import {pidsWithCommandLine} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
 
@@ -88,4 +90,23 @@ export function runCli(
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
   })
+}
+
+/**
+ * The test stores, with a private MariaDB (ROW binlog on) started on first use for the
+ * scenarios that need a binlog. Call `stop()` in after().
+ */
+export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
+  let servers: Promise<PrivateServers> | null = null
+  return {
+    plain: testStores(),
+    async withBinlog() {
+      servers ??= startPrivateServers({database: testDatabase, redis: false})
+      const started = await servers
+      return {...testStores(), mysql: parseMysqlUrl(started.mysqlUrl!)}
+    },
+    async stop() {
+      if (servers) await (await servers).stop()
+    },
+  }
 }

@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 
 import {runScenario} from '../../src/run/run-scenario.js'
-import {Workbench} from '../../src/run/workbench.js'
+import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {DelaySchedule} from '../../src/schedule/delays.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
-import {removeTestData, testStores} from '../helpers/stores.js'
+import {removeTestData, testStoreSet} from '../helpers/stores.js'
 
 const scenarios = await loadBuiltInScenarios()
-let bench: Workbench
+const stores = testStoreSet()
+const benches = new Workbenches(stores)
 const signal = new AbortController().signal
 
-function run(scenario: Scenario) {
-  return runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal})
+async function run(scenario: Scenario) {
+  return runScenario(scenario, await benches.for(scenario), {schedule: () => new DelaySchedule(scenario.delays), signal})
 }
 
 function named(name: string): Scenario {
@@ -23,12 +24,9 @@ function named(name: string): Scenario {
   return scenario
 }
 
-before(async () => {
-  bench = await Workbench.open(testStores())
-})
-
 after(async () => {
-  await bench.close()
+  await benches.close()
+  await stores.stop()
   await removeTestData()
 })
 

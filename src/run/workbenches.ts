@@ -1,0 +1,65 @@
+import type {Scenario} from '../scenario/types.js'
+import {getStrategy} from '../strategies/index.js'
+import {Workbench, type WorkbenchOptions} from './workbench.js'
+
+/** The stores a command may use: the ones it was given, and ones with a ROW binlog for the strategies that need it. */
+export interface StoreSet {
+  plain: WorkbenchOptions
+  /** Stores whose MySQL keeps a ROW binlog; found on first use (this may start private servers). */
+  withBinlog(): Promise<WorkbenchOptions>
+}
+
+export type StoreSource = WorkbenchOptions | StoreSet
+
+export function needsBinlog(scenario: Scenario): boolean {
+  return getStrategy(scenario.strategy).needsBinlog === true
+}
+
+/**
+ * The workbenches of one command: one on the given stores, and, only if a scenario needs the
+ * binlog, one on stores that keep it. Each is opened on first use and closed together.
+ */
+export class Workbenches {
+  private plain: Promise<Workbench> | null = null
+  private binlog: Promise<Workbench> | null = null
+  private readonly opened: Workbench[] = []
+
+  constructor(
+    private readonly source: StoreSource,
+    private readonly onOpen?: (bench: Workbench) => void,
+  ) {}
+
+  for(scenario: Scenario): Promise<Workbench> {
+    if (!needsBinlog(scenario) || !('plain' in this.source)) return (this.plain ??= this.open(async () => plainOf(this.source)))
+    const set = this.source
+    return (this.binlog ??= this.open(async () => {
+      const stores = await set.withBinlog()
+      return stores
+    }))
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.opened.map((bench) => bench.close()))
+  }
+
+  destroy(): void {
+    for (const bench of this.opened) bench.destroy()
+  }
+
+  /** Closes everything: politely, unless the command was interrupted. */
+  async finish(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) this.destroy()
+    else await this.close()
+  }
+
+  private async open(options: () => Promise<WorkbenchOptions>): Promise<Workbench> {
+    const bench = await Workbench.open(await options())
+    this.opened.push(bench)
+    this.onOpen?.(bench)
+    return bench
+  }
+}
+
+function plainOf(source: StoreSource): WorkbenchOptions {
+  return 'plain' in source ? source.plain : source
+}
