@@ -8,6 +8,7 @@ import type {WorkbenchOptions} from '../run/workbench.js'
 import type {StoreSet} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
+import {parseMysqlUrl} from '../stores/urls.js'
 import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
 /** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
@@ -57,17 +58,20 @@ export abstract class CachesimCommand extends Command {
     const {resolveServers} = await import('../servers/resolve-servers.js')
     const onNote = (line: string) => process.stderr.write(`${line}\n`)
     const started: ResolvedServers[] = []
-    const keep = (resolved: ResolvedServers) => {
+    const keep = (resolved: ResolvedServers): WorkbenchOptions => {
       started.push(resolved)
       this.onInterrupt(() => resolved.releaseNow())
-      return resolved.stores
+      const {replicaUrl} = resolved
+      return replicaUrl === undefined ? resolved.stores : {...resolved.stores, replica: parseMysqlUrl(replicaUrl)}
     }
     try {
       const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
       let binlog: Promise<WorkbenchOptions> | null = null
+      let replica: Promise<WorkbenchOptions> | null = null
       return await work({
         plain,
         withBinlog: () => (binlog ??= resolveServers({mode: flags.servers, stores: plain, binlog: true, onNote}).then(keep)),
+        withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)),
       })
     } finally {
       for (const resolved of started.reverse()) await resolved.release()
@@ -80,18 +84,24 @@ export abstract class CachesimCommand extends Command {
    * the error.
    */
   protected async runnable(scenarios: readonly Scenario[], stores: StoreSet): Promise<Scenario[]> {
-    const {needsBinlog} = await import('../run/workbenches.js')
-    const binlog = scenarios.filter(needsBinlog)
-    if (binlog.length === 0) return [...scenarios]
-    try {
-      await stores.withBinlog()
-      return [...scenarios]
-    } catch (error) {
-      if (binlog.length === scenarios.length) throw error
-      const reason = error instanceof Error ? error.message : String(error)
-      process.stderr.write(`warning: leaving out ${binlog.map((s) => s.name).join(', ')}: ${reason}\n`)
-      return scenarios.filter((s) => !needsBinlog(s))
+    const {needsBinlog, needsReplica} = await import('../run/workbenches.js')
+    let kept = [...scenarios]
+    for (const [needs, get] of [
+      [needsReplica, () => stores.withReplica()],
+      [needsBinlog, () => stores.withBinlog()],
+    ] as const) {
+      const wanting = kept.filter(needs)
+      if (wanting.length === 0) continue
+      try {
+        await get()
+      } catch (error) {
+        if (wanting.length === kept.length) throw error
+        const reason = error instanceof Error ? error.message : String(error)
+        process.stderr.write(`warning: leaving out ${wanting.map((s) => s.name).join(', ')}: ${reason}\n`)
+        kept = kept.filter((s) => !needs(s))
+      }
     }
+    return kept
   }
 
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number | false}}): Promise<never> {

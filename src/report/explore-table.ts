@@ -34,7 +34,7 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
     if (r.witnessRun) {
       const w = r.witnessRun
-      notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${w.order.length} steps, ${switches(w.order)} switches)`))
+      notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${w.order.length} steps, ${plural(switches(w.order), "switch", "switches")})`))
       notes.push(options.timeline ? renderTimeline(w) : renderHistory(w))
     }
     if (notes.length > 0) sections.push(notes.join('\n'))
@@ -44,4 +44,8 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
 
 function count(n: number, colour: (text: string) => string): string {
   return n === 0 ? chalk.dim('0') : colour(String(n))
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
 }

@@ -53,7 +53,9 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
       slot,
       ...(options.lock === undefined ? {} : {lock: options.lock}),
     })
-  const common = {signal: options.signal, parallel: options.parallel ?? 1, ...(options.onRun ? {onRun: options.onRun} : {})}
+  // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
+  const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
+  const common = {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})}
   const {runs, complete} = options.random
     ? await sampleOrders(runOrder, {...common, ...options.random})
     : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})

@@ -15,6 +15,7 @@ import type {Schedule} from '../schedule/types.js'
 import {getStrategy} from '../strategies/index.js'
 import type {StrategySettings} from '../strategies/types.js'
 import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
+import type {MysqlStore} from '../stores/mysql.js'
 import {abortReason, delay} from '../util/delay.js'
 import {binlogSource} from './binlog-source.js'
 import type {RunResult} from './result.js'
@@ -79,6 +80,15 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   }
   const binlog = reader ? binlogSource(reader, key) : undefined
 
+  // Readers of a lagging replica: the replica has the reset, then stops applying.
+  const replica = scenario.replica ? await bench.replicaControl() : null
+  const replicaReaders = new Map<ActorName, MysqlStore>()
+  if (replica && scenario.replica) {
+    for (const reader of scenario.replica.readers) replicaReaders.set(reader, await bench.replicaStore(reader, slot))
+    await replica.waitCaughtUp({signal})
+    await replica.holdBack()
+  }
+
   const decode = strategy.decodeCache ?? decodeNumber
   const peek = async () => {
     const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
@@ -104,7 +114,15 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     const lock: RowLock = lockKind === 'redis' ? redisLock(pair.redis, lockName, scenario.lockTtlMs) : mutex.for(spec.name)
     const actor = new ActorRuntime({
       name: spec.name,
-      stores: {mysql: pair.mysql, redis: pair.redis, rowId, key, space: bench.keys, ...(binlog ? {binlog} : {})},
+      stores: {
+        mysql: pair.mysql,
+        redis: pair.redis,
+        rowId,
+        key,
+        space: bench.keys,
+        ...(binlog ? {binlog} : {}),
+        ...(replicaReaders.has(spec.name) ? {replica: replicaReaders.get(spec.name)!} : {}),
+      },
       schedule,
       history,
       lock,
@@ -122,12 +140,17 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   })
 
   const started = performance.now()
+  // Under real time the replica catches up `lagMs` into the run; one step at a time, after it.
+  const lagMs = schedule.kind === 'delays' ? scenario.replica?.lagMs : null
+  const releaseTimer = replica && lagMs !== null && lagMs !== undefined ? setTimeout(() => void replica.release().catch(() => {}), lagMs) : null
   let outcome
   try {
     outcome = await schedule.run(tasks, signal)
   } finally {
+    if (releaseTimer) clearTimeout(releaseTimer)
     // An actor that ended inside a transaction (it failed or was stopped) leaves nothing committed.
     if (!signal.aborted) await rollbackOpen(stores.values())
+    if (replica && !signal.aborted) await replica.release()
   }
   const durationMs = performance.now() - started
   if (signal.aborted) throw abortReason(signal)

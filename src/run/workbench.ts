@@ -5,6 +5,7 @@ import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {ActorName} from '../history/types.js'
 import type {KeySpace} from '../stores/keys.js'
 import type {BinlogReader} from '../cdc/binlog-reader.js'
+import type {ReplicaControl} from '../servers/replica-control.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
@@ -13,6 +14,8 @@ export interface WorkbenchOptions {
   mysql: MysqlTarget
   redis: RedisTarget
   prefix: string
+  /** A replica of `mysql`, for scenarios whose readers read from one. */
+  replica?: MysqlTarget
 }
 
 export interface StorePair {
@@ -28,6 +31,8 @@ export class Workbench {
   readonly keys: KeySpace
   private readonly actorStores = new Map<string, Promise<StorePair>>()
   private readonly binlogReaders = new Map<number, Promise<BinlogReader>>()
+  private readonly replicaStores = new Map<string, Promise<MysqlStore>>()
+  private control: Promise<ReplicaControl> | null = null
   private closed = false
 
   private constructor(
@@ -86,6 +91,28 @@ export class Workbench {
     return reader
   }
 
+  /** The actor's own connection to the replica (for its SELECTs). */
+  replicaStore(actor: ActorName, slot = 0): Promise<MysqlStore> {
+    const replica = this.options.replica
+    if (!replica) return Promise.reject(new CachesimError('internal: these stores have no replica'))
+    const id = `${slot}/${actor}`
+    let store = this.replicaStores.get(id)
+    if (!store) {
+      store = MysqlStore.connect(replica)
+      this.replicaStores.set(id, store)
+      store.catch(() => this.replicaStores.delete(id))
+    }
+    return store
+  }
+
+  /** Holds the replica back and lets it go (one per workbench). */
+  replicaControl(): Promise<ReplicaControl> {
+    const replica = this.options.replica
+    if (!replica) return Promise.reject(new CachesimError('internal: these stores have no replica'))
+    this.control ??= import('../servers/replica-control.js').then(({ReplicaControl}) => ReplicaControl.connectTo(this.options.mysql, replica))
+    return this.control
+  }
+
   private async openBinlog(): Promise<BinlogReader> {
     const [{BinlogReader}, {binlogProblem}] = await Promise.all([import('../cdc/binlog-reader.js'), import('../cdc/binlog-check.js')])
     const problem = await binlogProblem(this.options.mysql)
@@ -98,6 +125,8 @@ export class Workbench {
     this.closed = true
     const readers = await Promise.allSettled([...this.binlogReaders.values()])
     await Promise.allSettled(readers.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close()] : [])))
+    const extras = await Promise.allSettled([...this.replicaStores.values(), ...(this.control ? [this.control] : [])])
+    await Promise.allSettled(extras.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close()] : [])))
     const pairs = await Promise.allSettled([...this.actorStores.values()])
     await Promise.allSettled(
       [this.observer, ...pairs.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []))].flatMap((pair) => [
@@ -111,6 +140,8 @@ export class Workbench {
   destroy(): void {
     this.closed = true
     for (const reader of this.binlogReaders.values()) reader.then((r) => r.close(), () => {}).catch(() => {})
+    for (const store of this.replicaStores.values()) store.then((s) => s.destroy(), () => {})
+    this.control?.then((c) => c.close(), () => {}).catch(() => {})
     this.observer.mysql.destroy()
     this.observer.redis.destroy()
     for (const pair of this.actorStores.values()) {

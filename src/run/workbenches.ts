@@ -7,12 +7,18 @@ export interface StoreSet {
   plain: WorkbenchOptions
   /** Stores whose MySQL keeps a ROW binlog; found on first use (this may start private servers). */
   withBinlog(): Promise<WorkbenchOptions>
+  /** Stores whose MySQL has a replica (only cachesim's own servers do); started on first use. */
+  withReplica(): Promise<WorkbenchOptions>
 }
 
 export type StoreSource = WorkbenchOptions | StoreSet
 
 export function needsBinlog(scenario: Scenario): boolean {
   return getStrategy(scenario.strategy).needsBinlog === true
+}
+
+export function needsReplica(scenario: Scenario): boolean {
+  return scenario.replica !== undefined
 }
 
 /**
@@ -22,6 +28,7 @@ export function needsBinlog(scenario: Scenario): boolean {
 export class Workbenches {
   private plain: Promise<Workbench> | null = null
   private binlog: Promise<Workbench> | null = null
+  private replica: Promise<Workbench> | null = null
   private readonly opened: Workbench[] = []
 
   constructor(
@@ -30,12 +37,11 @@ export class Workbenches {
   ) {}
 
   for(scenario: Scenario): Promise<Workbench> {
-    if (!needsBinlog(scenario) || !('plain' in this.source)) return (this.plain ??= this.open(async () => plainOf(this.source)))
-    const set = this.source
-    return (this.binlog ??= this.open(async () => {
-      const stores = await set.withBinlog()
-      return stores
-    }))
+    const set = 'plain' in this.source ? this.source : null
+    // A replica comes with cachesim's own servers, which keep a binlog too.
+    if (set && needsReplica(scenario)) return (this.replica ??= this.open(() => set.withReplica()))
+    if (set && needsBinlog(scenario)) return (this.binlog ??= this.open(() => set.withBinlog()))
+    return (this.plain ??= this.open(async () => plainOf(this.source)))
   }
 
   async close(): Promise<void> {

@@ -116,6 +116,7 @@ const ALLOWED: Record<string, string[]> = {
   ops: ['op', 'value', 'count'],
   delays: ['actor', 'before', 'after', 'ms', 'occurrence'],
   faults: ['actor', 'step', 'kind', 'ms', 'occurrence'],
+  replica: ['readers', 'lagMs'],
   expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'lostWrites', 'cacheMisses', 'convergedWithinMs', 'explore'],
   explore: ['orders', 'impossibleOrders', 'divergentOrders', 'staleOrders', 'dirtyOrders', 'witness'],
 }

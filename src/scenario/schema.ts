@@ -82,6 +82,12 @@ export const scenarioSchema = z.strictObject({
     z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'actor names are a letter then letters, digits or _ (e.g. A, B, reader1)'),
     actorSchema,
   ),
+  replica: z
+    .strictObject({
+      readers: z.array(z.string()).min(1),
+      lagMs: ms.optional(),
+    })
+    .optional(),
   delays: z.array(delaySchema).optional(),
   faults: z.array(faultSchema).optional(),
   expect: runExpectationSchema.optional(),

@@ -82,6 +82,12 @@ export interface Scenario {
   leaseTtlMs: number
   initial: {db: number | null; cache: number | null}
   actors: ActorSpec[]
+  /**
+   * Reads from a lagging replica: these actors' SELECTs go to a replica of the MySQL server,
+   * which applies nothing from the start of the run until `lagMs` later (null: until the run
+   * ends; one step at a time, always the whole run).
+   */
+  replica?: {readers: string[]; lagMs: number | null}
   delays: InjectedDelay[]
   faults: Fault[]
   expect?: Expectation

@@ -91,6 +91,12 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
   }
   if (input.cacheTtlMs !== undefined) scenario.cacheTtlMs = input.cacheTtlMs
   if (input.race !== undefined) scenario.race = input.race
+  if (input.replica !== undefined) {
+    input.replica.readers.forEach((reader, i) => {
+      if (!names.includes(reader)) throw locate(['replica', 'readers', i], `no actor named "${reader}"; actors: ${names.join(', ')}`)
+    })
+    scenario.replica = {readers: input.replica.readers, lagMs: input.replica.lagMs ?? null}
+  }
   if (input.expect !== undefined) {
     const {explore, ...run} = input.expect
     scenario.expect = stripUndefined(run)

@@ -65,9 +65,14 @@ export class ActorRuntime implements Actor {
     this.name = setup.name
     this.stores = setup.stores
     this.settings = setup.settings
-    const {mysql, redis, rowId, key} = setup.stores
+    const {mysql, redis, rowId, key, replica} = setup.stores
     this.db = {
-      select: () => this.step('db.select', () => mysql.select(rowId)),
+      select: () =>
+        this.step('db.select', async (context) => {
+          if (!replica) return mysql.select(rowId)
+          context.note('from the replica')
+          return replica.select(rowId)
+        }),
       update: (value) => this.step('db.update', () => mysql.update(rowId, value), {sends: value}),
       begin: () => this.step('db.begin', () => mysql.begin()),
       commit: () => this.step('db.commit', () => mysql.commit()),

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
-import {parseMysqlUrl} from '../stores/urls.js'
+import {type MysqlTarget, parseMysqlUrl} from '../stores/urls.js'
 import {abortReason, delay} from '../util/delay.js'
 
 export interface ReplicaStatus {
@@ -27,7 +27,11 @@ export class ReplicaControl {
   ) {}
 
   static async connect(primaryUrl: string, replicaUrl: string): Promise<ReplicaControl> {
-    const [primary, replica] = await Promise.all([primaryUrl, replicaUrl].map(open))
+    return ReplicaControl.connectTo(parseMysqlUrl(primaryUrl), parseMysqlUrl(replicaUrl))
+  }
+
+  static async connectTo(primaryTarget: MysqlTarget, replicaTarget: MysqlTarget): Promise<ReplicaControl> {
+    const [primary, replica] = await Promise.all([primaryTarget, replicaTarget].map(open))
     return new ReplicaControl(primary!, replica!)
   }
 
@@ -101,8 +105,7 @@ export class ReplicaControl {
   }
 }
 
-async function open(url: string): Promise<mysql.Connection> {
-  const target = parseMysqlUrl(url)
+async function open(target: MysqlTarget): Promise<mysql.Connection> {
   return mysql.createConnection({
     host: target.host,
     port: target.port,

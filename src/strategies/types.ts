@@ -55,6 +55,8 @@ export interface ActorStores {
   space: KeySpace
   /** The row's changes as MySQL's binlog tells them, for strategies that need the binlog. */
   binlog?: BinlogSource
+  /** The actor's connection to a replica: its `db.select` reads there instead (scenario `replica:`). */
+  replica?: MysqlStore
 }
 
 /** One change to the run's row, read from the binlog. */

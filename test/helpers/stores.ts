@@ -98,12 +98,19 @@ export function runCli(
  */
 export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
   let servers: Promise<PrivateServers> | null = null
+  // One private MariaDB with a replica serves both: it keeps a binlog, and it has the replica.
+  const start = async () => {
+    servers ??= startPrivateServers({database: testDatabase, redis: false, replica: true})
+    return servers
+  }
   return {
     plain: testStores(),
     async withBinlog() {
-      servers ??= startPrivateServers({database: testDatabase, redis: false})
-      const started = await servers
-      return {...testStores(), mysql: parseMysqlUrl(started.mysqlUrl!)}
+      return {...testStores(), mysql: parseMysqlUrl((await start()).mysqlUrl!)}
+    },
+    async withReplica() {
+      const started = await start()
+      return {...testStores(), mysql: parseMysqlUrl(started.mysqlUrl!), replica: parseMysqlUrl(started.replicaUrl!)}
     },
     async stop() {
       if (servers) await (await servers).stop()

@@ -38,7 +38,7 @@ describe('scenario files', () => {
   })
 
   it('an unknown key is an error at its line and column', () => {
-    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, delays, faults, expect')
+    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, replica, delays, faults, expect')
   })
 
   it('an unknown key inside an actor points at that key', () => {
