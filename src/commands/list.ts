@@ -12,10 +12,11 @@ export default class List extends CachesimCommand {
 
   async run(): Promise<ListJson> {
     await this.parse(List)
-    const lab = await import('../index.js')
-    const scenarios = await lab.loadBuiltInScenarios()
+    // Only what listing needs: not the store drivers the rest of the library loads.
+    const [{loadBuiltInScenarios}, {STRATEGIES}] = await Promise.all([import('../scenario/load.js'), import('../strategies/index.js')])
+    const scenarios = await loadBuiltInScenarios()
     const result: ListJson = {
-      strategies: lab.STRATEGIES.map((s) => ({name: s.name, summary: s.summary})),
+      strategies: STRATEGIES.map((s) => ({name: s.name, summary: s.summary})),
       scenarios: scenarios.map((s) => ({name: s.name, strategy: s.strategy, description: s.description, source: s.source})),
     }
     if (!this.jsonEnabled()) {
