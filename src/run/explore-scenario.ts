@@ -1,6 +1,6 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {exploreAllOrders, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import {exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
 import type {LockKind} from '../schedule/locks.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
 import type {RunResult} from './result.js'
@@ -44,15 +44,7 @@ export interface ExploreResult extends ObservedExploration {
  */
 export async function exploreScenario(scenario: Scenario, bench: Workbench, options: ExploreScenarioOptions): Promise<ExploreResult> {
   const started = performance.now()
-  const kind = options.random ? 'random' : 'explore'
-  const runOrder: RunOrder<RunResult> = (selector, slot) =>
-    runScenario(scenario, bench, {
-      schedule: (hooks) => new SteppedSchedule({kind, selector, ...hooks}),
-      signal: options.signal,
-      rowId: 1 + slot,
-      slot,
-      ...(options.lock === undefined ? {} : {lock: options.lock}),
-    })
+  const runOrder: RunOrder<RunResult> = (plan, slot) => runPlan(scenario, bench, plan, slot, options.signal, options.lock)
   // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
   const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
   const common = {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})}
@@ -88,6 +80,24 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     mismatches,
     durationMs: performance.now() - started,
   }
+}
+
+/** One run of the scenario, with its steps picked by `plan`, in `slot` (its own row, key and connections). */
+function runPlan(
+  scenario: Scenario,
+  bench: Workbench,
+  plan: OrderPlan,
+  slot: number,
+  signal: AbortSignal,
+  lock?: LockKind,
+): Promise<RunResult> {
+  return runScenario(scenario, bench, {
+    schedule: (hooks) => new SteppedSchedule({kind: plan.kind === 'random' ? 'random' : 'explore', selector: planSelector(plan), ...hooks}),
+    signal,
+    rowId: 1 + slot,
+    slot,
+    ...(lock === undefined ? {} : {lock}),
+  })
 }
 
 function shortest(runs: RunResult[]): RunResult | null {

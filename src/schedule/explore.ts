@@ -10,8 +10,19 @@ export interface ExploredRun {
   decisions: Decision[]
 }
 
-/** Runs the scenario once from its reset state, letting `selector` pick every step; `slot` keeps parallel runs apart. */
-export type RunOrder<R extends ExploredRun> = (selector: Selector, slot: number) => Promise<R>
+/**
+ * How one run picks its steps, as data (so that it can be sent to another thread): follow a
+ * prefix and then take the first actor that can go, or pick at random from a seed.
+ */
+export type OrderPlan = {kind: 'prefix'; prefix: ActorName[]} | {kind: 'random'; seed: number}
+
+/** Runs the scenario once from its reset state, picking steps by `plan`; `slot` keeps parallel runs apart. */
+export type RunOrder<R extends ExploredRun> = (plan: OrderPlan, slot: number) => Promise<R>
+
+/** The selector that carries out a plan. */
+export function planSelector(plan: OrderPlan): Selector {
+  return plan.kind === 'prefix' ? prefixSelector(plan.prefix) : randomSelector(mulberry32(plan.seed))
+}
 
 export interface ExploreOptions {
   signal: AbortSignal
@@ -75,7 +86,7 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
       started += 1
       busy += 1
       try {
-        const run = await runOrder(prefixSelector(prefix), slot)
+        const run = await runOrder({kind: 'prefix', prefix}, slot)
         runs.push(run)
         expand(run, prefix.length)
         options.onRun?.(runs.length)
@@ -108,9 +119,9 @@ export async function sampleOrders<R extends ExploredRun>(
   const worker = async (slot: number) => {
     while (next < options.count && !failed) {
       if (options.signal.aborted) throw abortReason(options.signal)
-      const random = mulberry32(mix(options.seed, next++))
+      const seed = mix(options.seed, next++)
       try {
-        runs.push(await runOrder(randomSelector(random), slot))
+        runs.push(await runOrder({kind: 'random', seed}, slot))
       } catch (error) {
         failed = true
         throw error
