@@ -4,9 +4,12 @@ import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {RunResult} from '../run/result.js'
-import {itemKey, lockKey} from '../stores/keys.js'
+import {itemKey, lockKey, streamKey} from '../stores/keys.js'
 import {TABLE} from '../stores/mysql.js'
 import type {WorkbenchOptions} from '../run/workbench.js'
+
+/** A Lua call as cheap as a lease fill or a set-if-newer: a GET and a SET of one key. */
+const ROUND_TRIP_SCRIPT = `local v = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[1], ARGV[1]) return 1`
 
 /**
  * The raw round-trip floor of explored runs: the same store operations, sent with plain mysql2
@@ -38,6 +41,7 @@ export class RawFloor {
   async time(runs: readonly RunResult[], lock: 'local' | 'redis', rowId = 1): Promise<number> {
     const key = itemKey({prefix: this.options.prefix}, rowId)
     const lockName = lockKey({prefix: this.options.prefix}, rowId)
+    const stream = streamKey({prefix: this.options.prefix}, rowId)
     const started = performance.now()
     for (const run of runs) {
       const initialCache = run.initial.cache === null ? null : String(run.initial.cache)
@@ -78,7 +82,25 @@ export class RawFloor {
           case 'lock.release':
             if (lock === 'redis') await this.redis.del(lockName)
             break
+          // The strategies' atomic steps are one Lua call or one MULTI each: the same round trip.
+          case 'cache.fill':
+          case 'cache.tombstone':
+            await this.redis.eval(ROUND_TRIP_SCRIPT, 1, key, String(value))
+            break
+          case 'cache.write':
+            await this.redis.multi().set(key, String(value)).xadd(stream, '*', 'value', String(value)).exec()
+            break
+          case 'stream.read':
+            await this.redis.xrange(stream, '-', '+', 'COUNT', 1)
+            break
+          case 'stream.ack':
+            await this.redis.del(stream)
+            break
+          case 'cache.lose':
+            await this.redis.del(key, lockName, stream)
+            break
           default:
+            // wait and pause take no round trip
             break
         }
       }

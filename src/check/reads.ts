@@ -10,6 +10,8 @@ export interface ReadFinding {
   /** The value the read should have returned at the least: the last one committed before it began. */
   latest: number | null
   startMs: number
+  /** For a stale read: how long after that last commit the read began (ms). */
+  behindMs: number
 }
 
 /**
@@ -27,7 +29,7 @@ export function checkReads(operations: readonly OperationRecord[], versions: rea
     const concurrent = versions.filter((v) => v.end >= read.startMs && v.start <= read.endMs)
     if (read.value === latest.value || concurrent.some((v) => v.value === read.value)) continue
     const anomaly: ReadAnomaly = before.some((v) => v.value === read.value) ? 'stale' : 'dirty'
-    findings.push({actor: read.actor, value: read.value, anomaly, latest: latest.value, startMs: read.startMs})
+    findings.push({actor: read.actor, value: read.value, anomaly, latest: latest.value, startMs: read.startMs, behindMs: read.startMs - latest.end})
   }
   return findings
 }

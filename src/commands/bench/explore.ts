@@ -6,7 +6,7 @@ import type {ExploreBenchResult} from '../../bench/explore-bench.js'
 
 export default class BenchExplore extends CachesimCommand {
   static override summary = 'How fast explore goes: orders/s, against the raw round-trip floor of the same servers.'
-  static override description = `Explores every built-in scenario sequentially and with --parallel, and times the same store operations sent as plain mysql2/ioredis calls (the floor: reset, steps, final reads) in the same process on the same servers. Prints orders/s, the ratio to the floor, the parallel speedup (with a check that every order got the same verdict), and the time each step spends in cachesim outside its store call. Figures, not a pass/fail test: the machine may be shared and noisy, so each pass is repeated and the best counts.`
+  static override description = `Explores every built-in scenario sequentially and with --parallel, and times the same store operations sent as plain mysql2/ioredis calls (the floor: reset, steps, final reads) in the same process on the same servers. Prints orders/s, the ratio to the floor, the parallel speedup (with a check that every order got the same verdict), and the time each step spends in cachesim outside its store call. Figures, not a pass/fail test: the machine may be shared and noisy, so each pass is repeated and the best counts. Scenarios that wait on a replication stream (binlog, replica) or on the clock (pause, latency faults) are left out.`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 8 --repeat 5 --json']
   static override enableJsonFlag = true
   static override flags = {
@@ -20,9 +20,11 @@ export default class BenchExplore extends CachesimCommand {
     const lab = await import('../../index.js')
     const {benchExplore} = await import('../../bench/explore-bench.js')
     const {renderExploreBench} = await import('../../report/explore-bench-table.js')
-    const {needsBinlog} = await import('../../run/workbenches.js')
-    // The binlog scenarios wait on a replication stream, not on round trips: not what this measures.
-    const scenarios = (await lab.loadBuiltInScenarios()).filter((s) => !needsBinlog(s))
+    const {needsBinlog, needsReplica} = await import('../../run/workbenches.js')
+    // Not what this measures: scenarios that wait on a replication stream (binlog, replica), or
+    // on the clock (pause and latency faults).
+    const timed = (s: {faults: {kind: string}[]}) => s.faults.some((f) => f.kind === 'pause' || f.kind === 'latency')
+    const scenarios = (await lab.loadBuiltInScenarios()).filter((s) => !needsBinlog(s) && !needsReplica(s) && !timed(s))
     const result = await this.withStores(flags, ({plain: stores}) =>
       benchExplore(scenarios, {stores, signal: this.interrupt.signal, parallel: flags.parallel, repeat: flags.repeat}),
     )
