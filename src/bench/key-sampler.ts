@@ -6,17 +6,6 @@ import type {Distribution} from './types.js'
  */
 export const ZIPF_EXPONENT = 0.99
 
-/** A small seeded generator (mulberry32) in [0, 1): the same seed gives the same requests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Returns a function that picks a row id from 1 to `keys`; under zipf, id 1 is the hottest. */
 export function keySampler(distribution: Distribution, keys: number, random: () => number): () => number {

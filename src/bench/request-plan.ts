@@ -1,4 +1,5 @@
-import {keySampler, seededRandom} from './key-sampler.js'
+import {seededRandom} from '../util/random.js'
+import {keySampler} from './key-sampler.js'
 import type {ReadBenchOptions} from './types.js'
 
 /**

@@ -1,4 +1,5 @@
-import type {StepRecord} from '../history/types.js'
+import type {HistoryEntry, StepRecord} from '../history/types.js'
+import {committedVersions} from './commits.js'
 
 /** MySQL's committed value and the cached value, as the history says they were after a step. */
 export interface ModelState {
@@ -7,59 +8,42 @@ export interface ModelState {
 }
 
 /**
- * Replays the steps' effects in the order they completed (committed writes to MySQL, SETs and
- * DELs to Redis) and gives the state after each step, by step index. It explains a run to a
- * reader; the verdict itself comes from reading the real stores.
+ * The state after each step, by step index: MySQL's value is the last one committed by the time
+ * the step ended (commits.ts reads those out of the history), the cache's follows the SETs and
+ * DELs in the order they completed. It explains a run to a reader; the verdict itself comes from
+ * reading the real stores.
  */
-export function stateAfterEachStep(steps: readonly StepRecord[], initial: ModelState): ModelState[] {
-  const byCompletion = [...steps].filter((s) => s.endMs !== null).sort((a, b) => a.endMs! - b.endMs! || a.index - b.index)
-  const after: ModelState[] = new Array<ModelState>(steps.length)
-  const state = {...initial}
-  const inTransaction = new Set<string>()
-  const pending = new Map<string, number | null>()
+export function stateAfterEachStep(run: {steps: readonly StepRecord[]; entries: readonly HistoryEntry[]; initial: ModelState}): ModelState[] {
+  const versions = committedVersions(run.entries, run.initial.db)
+  const dbAt = (time: number) => versions.filter((v) => v.end <= time).at(-1)?.value ?? run.initial.db
+  const byCompletion = [...run.steps].filter((s) => s.endMs !== null).sort((a, b) => a.endMs! - b.endMs! || a.index - b.index)
+  const after: ModelState[] = new Array<ModelState>(run.steps.length)
+  let cache = run.initial.cache
   for (const step of byCompletion) {
-    const value = typeof step.value === 'number' ? step.value : null
-    if (step.type === 'ok' || step.type === 'info') {
-      switch (step.step) {
-        case 'db.begin':
-          inTransaction.add(step.actor)
-          break
-        case 'db.update':
-          if (inTransaction.has(step.actor)) pending.set(step.actor, value)
-          else state.db = value
-          break
-        case 'db.commit':
-          if (pending.has(step.actor)) state.db = pending.get(step.actor)!
-          inTransaction.delete(step.actor)
-          pending.delete(step.actor)
-          break
-        case 'db.rollback':
-          inTransaction.delete(step.actor)
-          pending.delete(step.actor)
-          break
-        case 'cache.set':
-        case 'cache.write':
-          state.cache = value
-          break
-        case 'cache.fill':
-          if (!rejected(step)) state.cache = value
-          break
-        case 'cache.tombstone':
-          if (!rejected(step)) state.cache = null
-          break
-        case 'cache.del':
-        case 'cache.lose':
-          state.cache = null
-          break
-        default:
-          break
-      }
-    }
-    after[step.index] = {...state}
+    if (step.type === 'ok' || step.type === 'info') cache = cacheAfter(step, cache)
+    after[step.index] = {db: dbAt(step.endMs!), cache}
   }
   // A step that never finished changed nothing: it shows the state of the step before it.
-  for (let i = 0; i < after.length; i++) after[i] ??= i === 0 ? {...initial} : after[i - 1]!
+  for (let i = 0; i < after.length; i++) after[i] ??= i === 0 ? {...run.initial} : after[i - 1]!
   return after
+}
+
+function cacheAfter(step: StepRecord, cache: number | null): number | null {
+  const value = typeof step.value === 'number' ? step.value : null
+  switch (step.step) {
+    case 'cache.set':
+    case 'cache.write':
+      return value
+    case 'cache.fill':
+      return rejected(step) ? cache : value
+    case 'cache.tombstone':
+      return rejected(step) ? cache : null
+    case 'cache.del':
+    case 'cache.lose':
+      return null
+    default:
+      return cache
+  }
 }
 
 /** The index of the step after which the stores disagreed and went on disagreeing to the end; null if they agree at the end. */

@@ -49,7 +49,7 @@ export async function writeHtmlReport(file: string, runs: readonly RunResult[], 
 function renderRun(run: RunResult): string {
   const verdict = verdictOf(run)
   const actors = [...new Set(run.steps.map((s) => s.actor))].sort()
-  const states = stateAfterEachStep(run.steps, run.initial)
+  const states = stateAfterEachStep(run)
   const diverged = divergedAt(states, run.steps)
   const width = actors.length * LANE + 2 * STATE + 40
   const height = TOP + (run.steps.length + 1) * ROW + 10

@@ -16,7 +16,7 @@ const WIDTH = 80
 export function renderTimeline(run: RunResult): string {
   const {initial} = run
   const actors = [...new Set(run.steps.map((s) => s.actor))].sort()
-  const states = stateAfterEachStep(run.steps, initial)
+  const states = stateAfterEachStep(run)
   const diverged = divergedAt(states, run.steps)
   const fixed = 2 + 4 + 7 + 7 + 11
   const lane = Math.max(10, Math.floor((WIDTH - fixed) / Math.max(1, actors.length)))

@@ -1,6 +1,7 @@
 import {CachesimError} from '../errors/cachesim-error.js'
 import type {ActorName} from '../history/types.js'
 import {abortReason} from '../util/delay.js'
+import {seededRandom} from '../util/random.js'
 import type {Selector} from './stepped.js'
 import type {Decision} from './types.js'
 
@@ -21,7 +22,7 @@ export type RunOrder<R extends ExploredRun> = (plan: OrderPlan, slot: number) =>
 
 /** The selector that carries out a plan. */
 export function planSelector(plan: OrderPlan): Selector {
-  return plan.kind === 'prefix' ? prefixSelector(plan.prefix) : randomSelector(mulberry32(plan.seed))
+  return plan.kind === 'prefix' ? prefixSelector(plan.prefix) : randomSelector(seededRandom(plan.seed))
 }
 
 export interface ExploreOptions {
@@ -164,17 +165,6 @@ export function switches(order: readonly string[]): number {
   return count
 }
 
-/** A small, fast, seedable generator (public domain), good enough to pick among a few actors. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function mix(seed: number, index: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {keySampler, seededRandom} from '../../src/bench/key-sampler.js'
+import {keySampler} from '../../src/bench/key-sampler.js'
+import {seededRandom} from '../../src/util/random.js'
 import {LatencyRecorder} from '../../src/bench/latency.js'
 import {Mutex} from '../../src/bench/mutex.js'
 import {planRequests} from '../../src/bench/request-plan.js'
