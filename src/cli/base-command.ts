@@ -70,7 +70,12 @@ export abstract class CachesimCommand extends Command {
       let replica: Promise<WorkbenchOptions> | null = null
       return await work({
         plain,
-        withBinlog: () => (binlog ??= resolveServers({mode: flags.servers, stores: plain, binlog: true, onNote}).then(keep)),
+        // A primary started for a replica keeps a binlog too: binlog scenarios reuse it.
+        withBinlog: () =>
+          (binlog ??= (replica?.catch(() => null) ?? Promise.resolve(null)).then(async (primary) => {
+            const {replica: _replica, ...stores} = primary ?? plain
+            return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote}))
+          })),
         withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)),
       })
     } finally {
