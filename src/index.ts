@@ -18,7 +18,7 @@ export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
 export {loadBuiltInScenarios, loadMatrixScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
-export {resolveScenarios, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
+export {checkOverrides, overridesFrom, resolveScenarios, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
 
 export type {InjectedDelay} from './schedule/delays.js'
 export {DelaySchedule} from './schedule/delays.js'
@@ -45,7 +45,7 @@ export {renderTimeline} from './report/timeline.js'
 export {renderHtmlReport, writeHtmlReport} from './report/html.js'
 export {renderJunit} from './report/junit.js'
 export {renderMarkdown} from './report/markdown.js'
-export {writeReport} from './report/write-report.js'
+export {checkWritable, writeReport} from './report/write-report.js'
 export {checkScenarios, type CheckResult} from './run/check-scenarios.js'
 
 export type {Distribution, QueryKind, ReadBenchOptions, StampedeLock, StampedeOptions} from './bench/types.js'

@@ -63,3 +63,12 @@ export function divergedAt(states: readonly ModelState[], steps: readonly StepRe
 function rejected(step: StepRecord): boolean {
   return step.note?.startsWith('rejected') ?? false
 }
+
+/**
+ * The steps in the order they took effect: by when they ended (a step that waited for a lock, or
+ * paused, takes effect when it ends), the unfinished ones last. The state columns of a timeline
+ * read down this order.
+ */
+export function inEffectOrder(steps: readonly StepRecord[]): StepRecord[] {
+  return [...steps].sort((a, b) => (a.endMs ?? Infinity) - (b.endMs ?? Infinity) || a.index - b.index)
+}

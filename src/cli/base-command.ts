@@ -35,10 +35,11 @@ export abstract class CachesimCommand extends Command {
     await super.init()
     if (!process.stdout.isTTY || process.env.NO_COLOR !== undefined) chalk.level = 0
     const onSignal = (signal: NodeJS.Signals) => {
-      if (this.interrupt.signal.aborted) process.exit(ExitCode.interrupted)
+      const code = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted
+      if (this.interrupt.signal.aborted) process.exit(code)
       this.interrupt.abort(new InterruptedError(signal))
       for (const cleanup of this.cleanups) cleanup()
-      setTimeout(() => process.exit(ExitCode.interrupted), CLEANUP_GRACE_MS).unref()
+      setTimeout(() => process.exit(code), CLEANUP_GRACE_MS).unref()
     }
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
@@ -128,9 +129,7 @@ export abstract class CachesimCommand extends Command {
 function describe(error: Error & {exitCode?: number; oclif?: {exit?: number | false}}): {message: string; exitCode: number} {
   if (error instanceof CachesimError) return {message: error.message, exitCode: error.exitCode}
   // oclif's own parse errors (unknown flag, missing argument) carry exit code 2.
-  if (typeof error.oclif?.exit === 'number') {
-    return {message: error.message.replace(/\n+/g, '. ').replace(/\.\. /g, '. '), exitCode: error.oclif.exit}
-  }
+  if (typeof error.oclif?.exit === 'number') return {message: oneLine(error.message), exitCode: error.oclif.exit}
   const hint = wantsDebug() ? '' : ' (run again with --debug for the stack trace)'
   return {message: `internal error: ${error.message}${hint}`, exitCode: ExitCode.internal}
 }
@@ -140,3 +139,16 @@ function wantsDebug(): boolean {
 }
 
 export type BaseFlags = Interfaces.InferredFlags<(typeof CachesimCommand)['baseFlags']>
+
+/** oclif's parse errors come on several lines, with tabs and a header: make them one sentence. */
+export function oneLine(message: string): string {
+  const lines = message
+    .replace(/^The following errors? occurred:\s*/, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const help = lines.some((line) => /^See more help with --help/.test(line))
+  const [first = '', ...rest] = lines.filter((line) => !/^See more help with --help/.test(line))
+  const joined = rest.length === 0 ? first : `${first}${/[.:!?]$/.test(first) ? ' ' : ': '}${rest.join(' ')}`
+  return `${joined.replace(/\s+/g, ' ').replace(/\.$/, '')}${help ? '. See more help with --help' : ''}`
+}

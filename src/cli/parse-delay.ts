@@ -1,7 +1,8 @@
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
+import {STEP_NAME} from '../history/step-name.js'
 
-const FORM = /^([A-Za-z][A-Za-z0-9_]*):(before|after):([a-z]+\.[a-z-]+)(?:#(\d+))?=(\d+(?:\.\d+)?)(ms|s)?$/
+const FORM = new RegExp(`^([A-Za-z][A-Za-z0-9_]*):(before|after):(${STEP_NAME})(?:#(\\d+))?=(\\d+(?:\\.\\d+)?)(ms|s)?$`)
 
 /** Parses `A:before:cache.set=60ms` (or `#2` after the step for its second occurrence). */
 export function parseDelay(text: string): InjectedDelay {

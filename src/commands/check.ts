@@ -36,6 +36,8 @@ With no paths, checks ./scenarios when it exists, else the built-in scenarios.`
   async run(): Promise<CheckJson> {
     const {argv, flags} = await this.parse(Check)
     const lab = await import('../index.js')
+    await lab.checkWritable(flags.junit, '--junit')
+    await lab.checkWritable(flags.markdown, '--markdown')
     const {renderCheckLine, renderCheckSummary} = await import('../report/check-lines.js')
     const scenarios = await lab.scenariosToCheck(argv as string[])
     const width = Math.max(...scenarios.map((s) => s.name.length))

@@ -53,10 +53,12 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       throw new BadInputError('missing TARGET: a strategy, "all", a built-in scenario (see cachesim list) or a .yaml file; e.g. cachesim explore update-then-delete')
     }
     const lab = await import('../index.js')
+    await lab.checkWritable(flags.html, '--html')
     storeOptions(flags) // bad URLs are bad input, said before anything starts
-    const faults = (flags.fault ?? []).map(lab.parseFault)
-    const overrides = {faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
-    const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
+    const overrides = lab.overridesFrom(flags, [])
+    const resolved = await lab.resolveScenarios(args.target)
+    lab.checkOverrides(resolved, overrides)
+    const scenarios = resolved.map((s) => lab.withOverrides(s, overrides))
     const results = await this.withStores(flags, async (stores) =>
       lab.exploreScenarios(await this.runnable(scenarios, stores), {
         stores,
@@ -64,8 +66,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
-        ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+                onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
       }),
     )
     if (flags.html !== undefined) await lab.writeHtmlReport(flags.html, results.flatMap((r) => (r.witnessRun ? [r.witnessRun] : [])), `cachesim explore ${args.target}`)

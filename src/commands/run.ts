@@ -40,7 +40,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     }),
     order: Flags.string({
       summary: 'Replay exactly this order of steps, e.g. "A:db.update B:cache.get B:db.select A:cache.del B:cache.set".',
-      description: 'Every run prints its order; paste it back to replay the run step by step. Delays are ignored.',
+      description: 'The history of a run (printed for runs that diverged or read stale data, and in --json as "order") gives its order; paste it back to replay the run step by step. Delays are ignored.',
     }),
     step: Flags.boolean({
       summary: 'Pause before each step until Enter is pressed, showing the step and both stores (a terminal is needed).',
@@ -58,12 +58,14 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
       throw new BadInputError('missing TARGET: a strategy, "all", a built-in scenario (see cachesim list) or a .yaml file; e.g. cachesim run update-then-update')
     }
     const lab = await import('../index.js')
+    await lab.checkWritable(flags.html, '--html')
     const delays = (flags.delay ?? []).map(parseDelay)
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     storeOptions(flags) // bad URLs are bad input, said before anything starts
-    const faults = (flags.fault ?? []).map(lab.parseFault)
-    const overrides = {delays, faults, ...(flags['ddd-delay'] === undefined ? {} : {doubleDeleteDelayMs: flags['ddd-delay']})}
-    const scenarios = (await lab.resolveScenarios(args.target)).map((s) => lab.withOverrides(s, overrides))
+    const overrides = lab.overridesFrom(flags, delays)
+    const resolved = await lab.resolveScenarios(args.target)
+    lab.checkOverrides(resolved, overrides)
+    const scenarios = resolved.map((s) => lab.withOverrides(s, overrides))
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {
@@ -71,8 +73,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
         lab.runScenarios(await this.runnable(scenarios, stores), {
           stores,
           signal: this.interrupt.signal,
-          ...(flags.lock === undefined ? {} : {lock: flags.lock}),
-          ...(order === undefined ? {} : {order}),
+                    ...(order === undefined ? {} : {order}),
           ...(stepper ? {step: stepper.hook} : {}),
           onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         }),

@@ -9,8 +9,10 @@ export const ExitCode = {
   storeUnavailable: 3,
   /** A bug in cachesim itself. */
   internal: 70,
-  /** Stopped by Ctrl-C (SIGINT) or SIGTERM. */
+  /** Stopped by Ctrl-C (SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15, as shells report it). */
+  terminated: 143,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 
 import type {CheckResult} from '../run/check-scenarios.js'
+import {plural} from '../util/plural.js'
 
 /** One line per scenario: ✓ or ✗ (or – when it pins nothing), its name, and what was seen or why it failed. */
 export function renderCheckLine(result: CheckResult, nameWidth: number): string {
@@ -12,6 +13,6 @@ export function renderCheckLine(result: CheckResult, nameWidth: number): string 
 export function renderCheckSummary(results: readonly CheckResult[]): string {
   const count = (status: CheckResult['status']) => results.filter((r) => r.status === status).length
   const failed = count('fail')
-  const text = `${results.length} scenarios: ${count('pass')} passed, ${failed} failed, ${count('skip')} without expect:`
+  const text = `${plural(results.length, 'scenario')}: ${count('pass')} passed, ${failed} failed, ${count('skip')} without expect:`
   return failed > 0 ? chalk.red(text) : chalk.green(text)
 }

@@ -4,6 +4,7 @@ import {compactTable} from './table-style.js'
 import {switches} from '../schedule/explore.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {renderHistory} from './history-lines.js'
+import {plural} from '../util/plural.js'
 import {renderTimeline} from './timeline.js'
 
 /**
@@ -32,10 +33,25 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
       notes.push(chalk.yellow(`${r.scenario}: stopped after ${r.orders} orders (--max-orders); there are more: raise --max-orders or sample with --random N --seed S`))
     }
     for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
+    if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
+      notes.push(chalk.dim(`${r.scenario}: counts are of ${r.orders} sampled orders; expect: explore: is held only to a full search`))
+    }
+    for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
+    const stuck = r.runs.filter((run) => run.stuck)
+    for (const run of stuck.slice(0, 3)) {
+      const why = run.stuck!.map((b) => `${b.actor}'s ${b.step} ${b.reason}`).join('; ')
+      notes.push(chalk.yellow(`impossible: ${run.order.join(' ')} … then ${why}`))
+    }
+    if (stuck.length > 3) notes.push(chalk.yellow(`… and ${stuck.length - 3} more impossible orders (--json lists them all)`))
     if (r.witnessRun) {
       const w = r.witnessRun
       notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${w.order.length} steps, ${plural(switches(w.order), "switch", "switches")})`))
       notes.push(options.timeline ? renderTimeline(w) : renderHistory(w))
+    } else if (r.exampleRun) {
+      const e = r.exampleRun
+      const what = e.staleReads > 0 ? 'stale reads' : 'dirty reads'
+      notes.push(chalk.bold(`no order of ${r.scenario} diverged; an order with ${what}`) + chalk.dim(` (${plural(e.order.length, 'step', 'steps')})`))
+      notes.push(options.timeline ? renderTimeline(e) : renderHistory(e))
     }
     if (notes.length > 0) sections.push(notes.join('\n'))
   }
@@ -44,8 +60,4 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
 
 function count(n: number, colour: (text: string) => string): string {
   return n === 0 ? chalk.dim('0') : colour(String(n))
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`
 }

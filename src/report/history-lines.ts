@@ -33,9 +33,10 @@ export function renderHistory(run: RunResult): string {
 
 /** The command that replays a run step by step. */
 export function replayCommand(run: RunResult): string {
-  return `cachesim run ${quote(run.target)} --order "${run.order.join(' ')}"`
+  const flags = run.cliFlags.map((flag) => (flag.startsWith('--') ? flag : quote(flag))).join(' ')
+  return `cachesim run ${quote(run.target)}${flags ? ` ${flags}` : ''} --order "${run.order.join(' ')}"`
 }
 
 function quote(text: string): string {
-  return /^[\w./:-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
+  return /^[\w./:=#-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }

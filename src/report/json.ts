@@ -25,7 +25,7 @@ export interface RunJson {
   initial: RunResult['initial']
   db: number | null
   cache: number | null
-  /** consistent, divergent, stale (reads), dirty (reads), or impossible (could not finish). */
+  /** consistent, divergent, lost (writes), stale (reads), dirty (reads), or impossible (could not finish). */
   verdict: Verdict
   divergent: boolean
   staleReads: number
@@ -38,6 +38,8 @@ export interface RunJson {
   injectedDelayMs: number
   /** The order the servers saw the steps in; `cachesim run <scenario> --order "<order>"` replays it. */
   order: string
+  /** Faults and delays that never fired (their actor never took that step). */
+  unfired: string[]
   /** Actors left blocked when the run could not finish (null when it finished). */
   stuck: {actor: string; step: string; reason: string}[] | null
   history: StepJson[]
@@ -63,6 +65,7 @@ export function toRunJson(run: RunResult): RunJson {
     durationMs: round(run.durationMs),
     injectedDelayMs: run.injectedDelayMs,
     order: run.order.join(' '),
+    unfired: run.unfired,
     stuck: run.stuck,
     history: run.steps.map((s) => {
       const step: StepJson = {
@@ -80,12 +83,13 @@ export function toRunJson(run: RunResult): RunJson {
   }
 }
 
-export type Verdict = 'consistent' | 'divergent' | 'stale' | 'dirty' | 'impossible'
+export type Verdict = 'consistent' | 'divergent' | 'lost' | 'stale' | 'dirty' | 'impossible'
 
 /** The one word for a run: the worst thing it showed. */
 export function verdictOf(run: RunResult): Verdict {
   if (run.stuck) return 'impossible'
   if (run.divergent) return 'divergent'
+  if (run.lostWrites > 0) return 'lost'
   if (run.staleReads > 0) return 'stale'
   if (run.dirtyReads > 0) return 'dirty'
   return 'consistent'
@@ -121,6 +125,10 @@ export interface ExploreJson {
   durationMs: number
   /** The witness run with its history. */
   witnessRun: RunJson | null
+  /** When no order diverged: the shortest with stale or dirty reads, with its history. */
+  exampleRun: RunJson | null
+  /** Faults that fired in no order. */
+  unfired: string[]
   runs: OrderJson[]
 }
 
@@ -143,6 +151,8 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     mismatches: result.mismatches,
     durationMs: round(result.durationMs),
     witnessRun: result.witnessRun ? toRunJson(result.witnessRun) : null,
+    exampleRun: result.exampleRun ? toRunJson(result.exampleRun) : null,
+    unfired: result.unfired,
     runs: result.runs.map((run) => {
       const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, ...order} = toRunJson(run)
       return order

@@ -1,3 +1,5 @@
+import chalk from 'chalk'
+
 import type {RunResult} from '../run/result.js'
 import {renderHistory} from './history-lines.js'
 import {compactTable} from './table-style.js'
@@ -22,7 +24,9 @@ export function renderRunTable(runs: readonly RunResult[], options: {timeline?: 
       `${Math.round(run.durationMs)} ms`,
     ])
   }
-  if (options.timeline) return [table.toString(), ...runs.map(renderTimeline)].join('\n\n')
+  const notes = runs.flatMap((r) => r.unfired.map((what) => chalk.yellow(`note: ${r.scenario}: ${what} never fired (its actor never took that step)`)))
+  const head = [table.toString(), ...notes].join('\n')
+  if (options.timeline) return [head, ...runs.map(renderTimeline)].join('\n\n')
   const notable = runs.filter((r) => r.divergent || r.staleReads > 0 || r.dirtyReads > 0 || r.matchesExpected === false || r.stuck)
-  return [table.toString(), ...notable.map(renderHistory)].join('\n\n')
+  return [head, ...notable.map(renderHistory)].join('\n\n')
 }

@@ -1,6 +1,6 @@
 import chalk from 'chalk'
 
-import {divergedAt, stateAfterEachStep} from '../check/store-model.js'
+import {divergedAt, inEffectOrder, stateAfterEachStep} from '../check/store-model.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
 import {replayCommand} from './history-lines.js'
@@ -28,15 +28,18 @@ export function renderTimeline(run: RunResult): string {
     chalk.bold(`  ${'#'.padStart(3)} ${actors.map(cell).join('')}${'MySQL'.padEnd(7)}${'Redis'.padEnd(7)}`),
     chalk.dim(`  ${''.padStart(3)} ${actors.map(() => cell('')).join('')}${showPlain(initial.db).padEnd(7)}${showPlain(initial.cache).padEnd(7)}start`),
   ]
-  for (const step of run.steps) {
+  // Rows in the order the steps took effect, so that each row's store values follow from the rows above.
+  const rows = inEffectOrder(run.steps)
+  for (const [row, step] of rows.entries()) {
     const waited = run.steps.some((other) => other.startMs > step.startMs && step.endMs !== null && other.startMs < step.endMs && other.actor !== step.actor)
     const text = `${step.step} ${describeStep(step)}${waited ? ' (waited)' : ''}`.trim()
     const lanes = actors.map((actor) => (actor === step.actor ? paint(cell(text), step.type) : cell(''))).join('')
     const state = states[step.index]!
     const disagree = state.cache !== null && state.cache !== state.db
     const marker = step.index === diverged ? chalk.red.bold('◀ diverged') : disagree ? chalk.yellow('≠') : ''
-    lines.push(`  ${String(step.index + 1).padStart(3)} ${lanes}${showPlain(state.db).padEnd(7)}${showPlain(state.cache).padEnd(7)}${marker}`.trimEnd())
+    lines.push(`  ${String(row + 1).padStart(3)} ${lanes}${showPlain(state.db).padEnd(7)}${showPlain(state.cache).padEnd(7)}${marker}`.trimEnd())
   }
+  lines.push(chalk.dim('  rows: in the order the steps took effect · ≠ the stores disagree'))
   for (const read of run.reads) {
     lines.push(chalk.yellow(fit(`  ${read.anomaly} read: ${read.actor} got ${showPlain(read.value)}; MySQL had committed ${showPlain(read.latest)}`, WIDTH)))
   }

@@ -9,6 +9,7 @@ export function verdictText(run: RunResult): string {
   if (run.divergent) parts.push(chalk.red.bold('DIVERGENT'))
   if (run.staleReads > 0) parts.push(chalk.yellow(`stale reads ${run.staleReads}`))
   if (run.dirtyReads > 0) parts.push(chalk.yellow(`dirty reads ${run.dirtyReads}`))
+  if (run.lostWrites > 0) parts.push(chalk.red(`lost writes ${run.lostWrites}`))
   return parts.length > 0 ? parts.join(', ') : chalk.green('consistent')
 }
 

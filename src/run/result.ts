@@ -10,6 +10,8 @@ export interface RunResult {
   source: string
   /** What to pass to `cachesim run` to run this scenario again: its name if built in, else its path. */
   target: string
+  /** Command-line flags that changed the scenario, repeated by a replay command. */
+  cliFlags: string[]
   schedule: Schedule['kind']
   /** The row and the cached value the run started from (null: no row, no key). */
   initial: {db: number | null; cache: number | null}
@@ -29,6 +31,8 @@ export interface RunResult {
   convergedAfterMs: number | null
   /** Faults injected, as `--fault` writes them. */
   faults: string[]
+  /** Faults and delays that never fired: their actor never took that step (that many times). */
+  unfired: string[]
   expected: RunExpectation | null
   /** null when the scenario expects nothing. */
   matchesExpected: boolean | null

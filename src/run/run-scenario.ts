@@ -9,7 +9,8 @@ import {History, pairSteps} from '../history/history.js'
 import type {ActorName, OperationRecord} from '../history/types.js'
 import type {Scenario} from '../scenario/types.js'
 import {ActorRuntime} from '../schedule/actor.js'
-import {formatFault} from '../schedule/faults.js'
+import {formatDelay} from '../schedule/delays.js'
+import {type Fault, formatFault} from '../schedule/faults.js'
 import {LocalMutex, type LockKind, redisLock, type RowLock} from '../schedule/locks.js'
 import type {Schedule} from '../schedule/types.js'
 import {getStrategy} from '../strategies/index.js'
@@ -100,6 +101,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const operations: OperationRecord[] = []
   const lockKind = options.lock ?? scenario.lock
   const mutex = new LocalMutex()
+  const firedFaults = new Set<Fault>()
   const settings: StrategySettings = {
     lockTtlMs: scenario.lockTtlMs,
     doubleDeleteDelayMs: scenario.doubleDeleteDelayMs,
@@ -130,6 +132,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
       settings,
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       faults: scenario.faults,
+      onFault: (fault) => firedFaults.add(fault),
     })
     const loseKeys = () => pair.redis.delete(rowKeys(bench.keys, rowId))
     return {
@@ -185,9 +188,14 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     strategy: scenario.strategy,
     source: scenario.source,
     target: scenario.builtIn ? scenario.name : scenario.source,
+    cliFlags: scenario.cliFlags,
     schedule: schedule.kind,
     initial: {...scenario.initial},
     faults: scenario.faults.map(formatFault),
+    unfired: [
+      ...scenario.faults.filter((f) => !firedFaults.has(f)).map((f) => `fault ${formatFault(f)}`),
+      ...(outcome.unfiredDelays ?? []).map((d) => `delay ${formatDelay(d)}`),
+    ],
     ...observed,
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,

@@ -5,7 +5,7 @@ import type {LockKind} from '../schedule/locks.js'
 import {type OrderToken, parseOrder, scriptSelector} from '../schedule/script.js'
 import {type PendingStep, SteppedSchedule} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
-import {getStrategy} from '../strategies/index.js'
+import {getStrategy, stepsOf} from '../strategies/index.js'
 import type {ScheduleHooks} from './run-scenario.js'
 import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
@@ -83,8 +83,9 @@ function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]
     if (!scenario.actors.some((a) => a.name === token.actor)) {
       throw new BadInputError(`--order: scenario ${scenario.name} has no actor ${token.actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
     }
-    if (!strategy.steps.includes(token.step)) {
-      throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; its steps: ${strategy.steps.join(', ')}`)
+    const steps = stepsOf(strategy)
+    if (!steps.includes(token.step)) {
+      throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; its steps: ${steps.join(', ')}`)
     }
   }
 }

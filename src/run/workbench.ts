@@ -9,6 +9,7 @@ import type {ReplicaControl} from '../servers/replica-control.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
+import {lockNamespace} from './namespace-lock.js'
 
 export interface WorkbenchOptions {
   mysql: MysqlTarget
@@ -30,6 +31,8 @@ export interface StorePair {
 export class Workbench {
   readonly keys: KeySpace
   private readonly actorStores = new Map<string, Promise<StorePair>>()
+  /** Lets go of this run's database and key prefix (see namespace-lock.ts). */
+  private unlock: () => Promise<void> = async () => {}
   private readonly binlogReaders = new Map<number, Promise<BinlogReader>>()
   private readonly replicaStores = new Map<string, Promise<MysqlStore>>()
   private control: Promise<ReplicaControl> | null = null
@@ -56,6 +59,7 @@ export class Workbench {
     const bench = new Workbench(options, {mysql: mysql.value, redis: redis.value})
     try {
       await mysql.value.ensureSchema()
+      bench.unlock = await lockNamespace(options)
     } catch (error) {
       bench.destroy()
       throw error
@@ -134,11 +138,13 @@ export class Workbench {
         pair.redis.close(),
       ]),
     )
+    await this.unlock()
   }
 
   /** Drops every connection at once (Ctrl-C): the servers roll back whatever was open. */
   destroy(): void {
     this.closed = true
+    void this.unlock().catch(() => {})
     for (const reader of this.binlogReaders.values()) reader.then((r) => r.close(), () => {}).catch(() => {})
     for (const store of this.replicaStores.values()) store.then((s) => s.destroy(), () => {})
     this.control?.then((c) => c.close(), () => {}).catch(() => {})

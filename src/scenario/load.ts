@@ -57,7 +57,13 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
   const info = await stat(target).catch(() => null)
   if (!info) throw new BadInputError(`no such scenario file or folder: ${target}`)
   if (!info.isDirectory()) return [await loadScenarioFile(target)]
-  const files = (await readdir(target)).filter((f) => /\.ya?ml$/.test(f)).sort()
+  let entries: string[]
+  try {
+    entries = await readdir(target)
+  } catch (error) {
+    throw new BadInputError(`cannot read the folder ${target} (${(error as {code?: string}).code ?? String(error)})`)
+  }
+  const files = entries.filter((f) => /\.ya?ml$/.test(f)).sort()
   if (files.length === 0) throw new BadInputError(`no .yaml scenario files in ${target}`)
   const scenarios = await Promise.all(files.map((f) => loadScenarioFile(path.join(target, f))))
   const seen = new Map<string, string>()

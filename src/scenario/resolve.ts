@@ -2,7 +2,8 @@ import {stat} from 'node:fs/promises'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
-import {type Fault, formatFault} from '../schedule/faults.js'
+import {type Fault, formatFault, parseFault} from '../schedule/faults.js'
+import type {LockKind} from '../schedule/locks.js'
 import {findStrategy, getStrategy, stepsOf, strategyNames} from '../strategies/index.js'
 import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
@@ -36,6 +37,8 @@ export interface ScenarioOverrides {
   delays?: readonly InjectedDelay[]
   faults?: readonly Fault[]
   doubleDeleteDelayMs?: number
+  /** For the strategies that take a lock local or Redis (others are left as they are). */
+  lock?: LockKind
 }
 
 /**
@@ -55,14 +58,38 @@ export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides):
   const faults = overrides.faults ?? []
   for (const d of delays) check(`--delay ${d.actor}:${d.when}:${d.step}`, d.actor, d.step)
   for (const f of faults) check(`--fault ${formatFault(f)}`, f.actor, f.step)
-  if (delays.length === 0 && faults.length === 0 && overrides.doubleDeleteDelayMs === undefined) return scenario
+  const ddd = strategy.name === 'delayed-double-delete' ? overrides.doubleDeleteDelayMs : undefined
+  const lock = strategy.usesLock && !strategy.lockKind && overrides.lock !== scenario.lock ? overrides.lock : undefined
+  if (delays.length === 0 && faults.length === 0 && ddd === undefined && lock === undefined) return scenario
   // A changed scenario is a new experiment: what the file expects was said of the old one.
   const {expect: _expect, ...changed} = scenario
   return {
     ...changed,
     delays: [...scenario.delays, ...delays],
     faults: [...scenario.faults, ...faults],
-    doubleDeleteDelayMs: overrides.doubleDeleteDelayMs ?? scenario.doubleDeleteDelayMs,
+    doubleDeleteDelayMs: ddd ?? scenario.doubleDeleteDelayMs,
+    lock: lock ?? scenario.lock,
+    // Delays do not count in a replay (the order decides); what the steps do does.
+    cliFlags: [
+      ...scenario.cliFlags,
+      ...faults.flatMap((f) => ['--fault', formatFault(f)]),
+      ...(ddd === undefined ? [] : ['--ddd-delay', String(ddd)]),
+      ...(lock === undefined ? [] : ['--lock', lock]),
+    ],
+  }
+}
+
+/**
+ * Checks that knobs given on the command line mean something for at least one of the scenarios
+ * (`--lock` for a strategy that takes no lock, `--ddd-delay` for no delayed-double-delete).
+ */
+export function checkOverrides(scenarios: readonly Scenario[], overrides: ScenarioOverrides): void {
+  const strategies = scenarios.map((s) => getStrategy(s.strategy))
+  if (overrides.lock !== undefined && !strategies.some((s) => s.usesLock && !s.lockKind)) {
+    throw new BadInputError(`--lock: no strategy here takes a choice of lock (${[...new Set(strategies.map((s) => s.name))].join(', ')}); it is for double-check-lock`)
+  }
+  if (overrides.doubleDeleteDelayMs !== undefined && !strategies.some((s) => s.name === 'delayed-double-delete')) {
+    throw new BadInputError('--ddd-delay is for delayed-double-delete, and no scenario here uses it')
   }
 }
 
@@ -81,4 +108,15 @@ export async function scenariosToCheck(paths: readonly string[]): Promise<Scenar
     seen.set(scenario.name, scenario.source)
   }
   return loaded
+}
+
+/** The overrides the shared scenario flags (--fault, --ddd-delay, --lock) and --delay ask for. */
+export function overridesFrom(
+  flags: {fault?: string[] | undefined; 'ddd-delay'?: number | undefined; lock?: LockKind | undefined},
+  delays: readonly InjectedDelay[],
+): ScenarioOverrides {
+  const overrides: ScenarioOverrides = {delays, faults: (flags.fault ?? []).map(parseFault)}
+  if (flags['ddd-delay'] !== undefined) overrides.doubleDeleteDelayMs = flags['ddd-delay']
+  if (flags.lock !== undefined) overrides.lock = flags.lock
+  return overrides
 }

@@ -71,6 +71,8 @@ export interface Scenario {
   builtIn: boolean
   /** The column of `cachesim matrix` this scenario fills (its race or fault), when it is one. */
   race?: string
+  /** Flags that changed it on the command line (--fault, --ddd-delay, --lock): a replay command repeats them. */
+  cliFlags: string[]
   strategy: string
   lock: LockKind
   lockTtlMs: number

@@ -79,6 +79,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     description: input.description?.trim() ?? '',
     source,
     builtIn: false,
+    cliFlags: [],
     strategy: strategy.name,
     lock: strategy.lockKind ?? input.lock ?? 'local',
     lockTtlMs: input.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,

@@ -28,6 +28,8 @@ export interface ActorSetup {
   lockWaitMs: number
   /** Faults injected at this actor's steps. */
   faults: readonly Fault[]
+  /** Told each time a fault fires, so that one that never does can be pointed out. */
+  onFault?: (fault: Fault) => void
 }
 
 /** A step that ended in an error; the error is in the history already. */
@@ -98,6 +100,7 @@ export class ActorRuntime implements Actor {
     const sends = options.sends ?? null
     const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
     const fault = faultAt(this.setup.faults, this.name, name, request.occurrence)
+    if (fault) this.setup.onFault?.(fault)
     // The actor stalls before the call goes out, as a step of its own: real time passes (locks
     // and leases expire), and under explore the others may move before the call goes out.
     if (fault?.kind === 'pause') {
@@ -130,9 +133,9 @@ export class ActorRuntime implements Actor {
       throw new StepFailedError(this.name, name, reason, outcome)
     }
     const recorded = options.record ? options.record(result) : result
-    history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {
-      note: fault?.kind === 'latency' ? join(note, `answer ${fault.ms} ms late (injected)`) : note,
-    })
+    const injected =
+      fault?.kind === 'latency' ? `answer ${fault.ms} ms late (injected)` : fault?.kind === 'crash' ? `then ${this.name} crashed (injected)` : undefined
+    history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {note: injected === undefined ? note : join(note, injected)})
     await schedule.afterStep(request, signal)
     if (fault?.kind === 'crash') {
       this.crashed = new ActorCrashedError(this.name, name)
@@ -181,7 +184,7 @@ function join(a: string | undefined, b: string): string {
 function outcomeOf(error: unknown): 'fail' | 'info' {
   const e = error as {code?: string; fatal?: boolean; name?: string}
   if (e.fatal || e.code === 'ECONNRESET' || e.code === 'PROTOCOL_CONNECTION_LOST' || e.code === 'ETIMEDOUT') return 'info'
-  if (e.name === 'InterruptedError') return 'info'
+  if (e.name === 'InterruptedError' || e.name === 'StoreUnavailableError') return 'info'
   return 'fail'
 }
 

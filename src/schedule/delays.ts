@@ -23,6 +23,7 @@ export class DelaySchedule implements Schedule {
   readonly kind = 'delays'
   private readonly order: string[] = []
   private injectedMs = 0
+  private readonly fired = new Set<InjectedDelay>()
 
   constructor(private readonly delays: readonly InjectedDelay[]) {}
 
@@ -33,7 +34,13 @@ export class DelaySchedule implements Schedule {
         await actor.body()
       }),
     )
-    return {order: [...this.order], decisions: [], stuck: null, injectedMs: this.injectedMs}
+    return {
+      order: [...this.order],
+      decisions: [],
+      stuck: null,
+      injectedMs: this.injectedMs,
+      unfiredDelays: this.delays.filter((d) => !this.fired.has(d)),
+    }
   }
 
   async beforeStep(request: StepRequest, signal: AbortSignal): Promise<void> {
@@ -50,17 +57,22 @@ export class DelaySchedule implements Schedule {
   }
 
   private async pause(when: 'before' | 'after', request: StepRequest, signal: AbortSignal): Promise<void> {
-    const ms = this.delays
-      .filter(
-        (d) =>
-          d.when === when &&
-          d.actor === request.actor &&
-          d.step === request.step &&
-          (d.occurrence === undefined || d.occurrence === request.occurrence),
-      )
-      .reduce((sum, d) => sum + d.ms, 0)
+    const matching = this.delays.filter(
+      (d) =>
+        d.when === when &&
+        d.actor === request.actor &&
+        d.step === request.step &&
+        (d.occurrence === undefined || d.occurrence === request.occurrence),
+    )
+    for (const d of matching) this.fired.add(d)
+    const ms = matching.reduce((sum, d) => sum + d.ms, 0)
     if (ms <= 0) return
     this.injectedMs += ms
     await delay(ms, signal)
   }
+}
+
+/** `A:before:cache.set#2=60ms`, as --delay reads it. */
+export function formatDelay(d: InjectedDelay): string {
+  return `${d.actor}:${d.when}:${d.step}${d.occurrence === undefined ? '' : `#${d.occurrence}`}=${d.ms}ms`
 }

@@ -1,6 +1,7 @@
 import {BadInputError} from '../errors/bad-input-error.js'
 import {CachesimError} from '../errors/cachesim-error.js'
 import type {ActorName, StepName} from '../history/types.js'
+import {STEP_NAME} from '../history/step-name.js'
 
 /**
  * Something injected at one actor's named step:
@@ -38,7 +39,7 @@ export class ActorCrashedError extends CachesimError {
   }
 }
 
-const FORM = /^([A-Za-z][A-Za-z0-9_]*):([a-z]+\.[a-z-]+)(?:#(\d+))?=(fail|crash|pause|latency)(?:=(\d+(?:\.\d+)?)(ms|s)?)?$/
+const FORM = new RegExp(`^([A-Za-z][A-Za-z0-9_]*):(${STEP_NAME})(?:#(\\d+))?=(fail|crash|pause|latency)(?:=(\\d+(?:\\.\\d+)?)(ms|s)?)?$`)
 
 /** Parses `A:cache.set=fail`, `A:db.update=crash`, `B:cache.set=pause=300ms`, `A:db.update#2=latency=50`. */
 export function parseFault(text: string): Fault {

@@ -1,6 +1,8 @@
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepName} from '../history/types.js'
+import {plural} from '../util/plural.js'
 import type {Selector} from './stepped.js'
+import {STEP_NAME} from '../history/step-name.js'
 
 export interface OrderToken {
   actor: ActorName
@@ -15,7 +17,7 @@ export function parseOrder(text: string): OrderToken[] {
   const parts = text.split(/[\s,]+/).filter(Boolean)
   if (parts.length === 0) throw new OrderError('--order is empty; give steps like "A:db.update B:cache.get"')
   return parts.map((part) => {
-    const match = /^([A-Za-z][A-Za-z0-9_]*):([a-z]+\.[a-z-]+)$/.exec(part)
+    const match = new RegExp(`^([A-Za-z][A-Za-z0-9_]*):(${STEP_NAME})$`).exec(part)
     if (!match) throw new OrderError(`--order: "${part}" is not ACTOR:STEP, e.g. A:db.update`)
     return {actor: match[1]!, step: match[2]!}
   })
@@ -36,7 +38,7 @@ export function scriptSelector(tokens: readonly OrderToken[]): Selector {
       const here = `step ${position + 1} of the order`
       if (!want) {
         throw new OrderError(
-          `the order ends after ${tokens.length} steps, but ${enabled.map((p) => `${p.actor}:${p.step}`).join(', ')} still wait to go`,
+          `the order ends after ${plural(tokens.length, 'step')}, but ${enabled.map((p) => `${p.actor}:${p.step}`).join(', ')} ${enabled.length === 1 ? 'is' : 'are'} still waiting to go`,
         )
       }
       const token = `${want.actor}:${want.step}`
@@ -52,7 +54,7 @@ export function scriptSelector(tokens: readonly OrderToken[]): Selector {
     },
     finish(steps) {
       if (steps < tokens.length) {
-        throw new OrderError(`every actor finished after ${steps} steps; the order has ${tokens.length - steps} more: ${formatOrder(tokens.slice(steps))}`)
+        throw new OrderError(`every actor finished after ${plural(steps, 'step')}; the order has ${tokens.length - steps} more: ${formatOrder(tokens.slice(steps))}`)
       }
     },
   }

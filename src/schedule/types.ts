@@ -1,4 +1,5 @@
 import type {ActorName, StepName, StepValue} from '../history/types.js'
+import type {InjectedDelay} from './delays.js'
 
 /** An actor asking to send one step to its store. `occurrence` counts from 1 per actor and step name. */
 export interface StepRequest {
@@ -40,6 +41,8 @@ export interface ScheduleOutcome {
   stuck: BlockedActor[] | null
   /** Time spent in injected delays, summed over actors. */
   injectedMs: number
+  /** Injected delays whose step never came (real-time schedules only). */
+  unfiredDelays?: InjectedDelay[]
 }
 
 /**

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
-import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import {describeConnectError} from './connect-error.js'
 import type {MysqlTarget} from './urls.js'
 
@@ -184,8 +184,17 @@ export class MysqlStore {
 
   private async query<T extends mysql.QueryResult = mysql.ResultSetHeader>(sql: string, params?: unknown[]): Promise<[T]> {
     this.queries += 1
-    const [result] = await this.connection.query<T>(sql, params)
-    return [result]
+    try {
+      const [result] = await this.connection.query<T>(sql, params)
+      return [result]
+    } catch (error) {
+      // A connection that is gone is the server's doing (exit 3), not a bug in cachesim.
+      const e = error as {fatal?: boolean; code?: string; message?: string}
+      if (e.fatal || /closed state|PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE/.test(`${e.code ?? ''} ${e.message ?? ''}`)) {
+        throw new StoreUnavailableError('MySQL', this.target.display, LOST_CONNECTION, {cause: error})
+      }
+      throw error
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import {Redis} from 'ioredis'
 
-import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import {StoreError} from '../errors/store-error.js'
+import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import {describeConnectError} from './connect-error.js'
 import type {RedisTarget} from './urls.js'
 
@@ -28,6 +29,16 @@ export class RedisStore {
     return new RedisStore(await RedisStore.openClient(target), target)
   }
 
+  /** Runs one command; a connection that is gone is said so (exit 3), not taken for a bug. */
+  private async send<T>(command: () => Promise<T>): Promise<T> {
+    this.commands += 1
+    try {
+      return await command()
+    } catch (error) {
+      throw lostConnection(error, this.target) ?? error
+    }
+  }
+
   /**
    * A connected ioredis client that fails fast, for code that needs more than this adapter's
    * commands (sync's scripts and pub/sub). Its user keeps to cachesim's prefix all the same.
@@ -47,9 +58,15 @@ export class RedisStore {
     })
     try {
       await client.connect()
+      // ioredis carries on in database 0 when the URL's SELECT is refused: ask again, and stop.
+      const db = client.options.db ?? 0
+      if (db !== 0) await client.select(db)
     } catch (error) {
       client.disconnect()
       const e = (lastError ?? error) as {code?: string; message?: string}
+      if (/DB index is out of range/i.test(e.message ?? '')) {
+        throw new StoreError('Redis', `${target.display} has no database ${client.options.db}; use a smaller number in the URL's path, e.g. /0`, {cause: error})
+      }
       const reason = /NOAUTH|WRONGPASS|invalid password/i.test(e.message ?? '')
         ? 'authentication failed: check the password in the URL'
         : describeConnectError(e.code, e.message)
@@ -59,33 +76,27 @@ export class RedisStore {
   }
 
   async get(key: string): Promise<string | null> {
-    this.commands += 1
-    return this.client.get(key)
+    return this.send(() => this.client.get(key))
   }
 
   /** SET, with a time to live in milliseconds when given. */
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.commands += 1
-    if (ttlMs === undefined) await this.client.set(key, value)
-    else await this.client.set(key, value, 'PX', ttlMs)
+    await this.send(() => (ttlMs === undefined ? this.client.set(key, value) : this.client.set(key, value, 'PX', ttlMs)))
   }
 
   /** DEL; returns how many keys it removed (0 or 1). */
   async del(key: string): Promise<number> {
-    this.commands += 1
-    return this.client.del(key)
+    return this.send(() => this.client.del(key))
   }
 
   /** SET key token NX PX ttl: true when we took the lock. */
   async setIfAbsent(key: string, token: string, ttlMs: number): Promise<boolean> {
-    this.commands += 1
-    return (await this.client.set(key, token, 'PX', ttlMs, 'NX')) === 'OK'
+    return (await this.send(() => this.client.set(key, token, 'PX', ttlMs, 'NX'))) === 'OK'
   }
 
   /** Deletes the key only if it still holds `token`; true when it did. */
   async deleteIfEquals(key: string, token: string): Promise<boolean> {
-    this.commands += 1
-    return (await this.client.eval(COMPARE_AND_DELETE, 1, key, token)) === 1
+    return (await this.send(() => this.client.eval(COMPARE_AND_DELETE, 1, key, token))) === 1
   }
 
   /**
@@ -93,22 +104,19 @@ export class RedisStore {
    * write one atomic step: a lease fill, a set-if-newer.
    */
   async script(lua: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    this.commands += 1
-    return this.client.eval(lua, keys.length, ...keys, ...args)
+    return this.send(() => this.client.eval(lua, keys.length, ...keys, ...args))
   }
 
   /** SET the key and append the value to a stream, atomically (MULTI/EXEC): a write-behind write. */
   async setAndEnqueue(key: string, stream: string, value: string): Promise<void> {
-    this.commands += 1
-    const results = await this.client.multi().set(key, value).xadd(stream, '*', 'value', value).exec()
+    const results = await this.send(() => this.client.multi().set(key, value).xadd(stream, '*', 'value', value).exec())
     const failed = results?.find(([error]) => error)
     if (!results || failed) throw failed?.[0] ?? new Error('MULTI was discarded')
   }
 
   /** The oldest entry of a stream, or null when it is empty. */
   async firstInStream(stream: string): Promise<{id: string; value: string} | null> {
-    this.commands += 1
-    const entries = await this.client.xrange(stream, '-', '+', 'COUNT', 1)
+    const entries = await this.send(() => this.client.xrange(stream, '-', '+', 'COUNT', 1))
     const first = entries[0]
     if (!first) return null
     const [id, fields] = first
@@ -117,8 +125,7 @@ export class RedisStore {
   }
 
   async removeFromStream(stream: string, id: string): Promise<void> {
-    this.commands += 1
-    await this.client.xdel(stream, id)
+    await this.send(() => this.client.xdel(stream, id))
   }
 
   /** Sets or deletes each key in one round trip (observer only). */
@@ -128,15 +135,14 @@ export class RedisStore {
       if (value === null) pipeline.del(key)
       else pipeline.set(key, value)
     }
-    this.commands += values.size
-    await pipeline.exec()
+    this.commands += values.size - 1
+    await this.send(() => pipeline.exec())
   }
 
   /** Deletes exactly these keys, which the caller created. */
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return
-    this.commands += 1
-    await this.client.del(...keys)
+    await this.send(() => this.client.del(...keys))
   }
 
   async close(): Promise<void> {
@@ -146,4 +152,11 @@ export class RedisStore {
   destroy(): void {
     this.client.disconnect()
   }
+}
+
+/** A driver error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
+function lostConnection(error: unknown, target: RedisTarget): StoreUnavailableError | undefined {
+  const message = (error as {message?: string}).message ?? ''
+  if (!/Stream isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|socket closed/i.test(message)) return undefined
+  return new StoreUnavailableError('Redis', target.display, LOST_CONNECTION, {cause: error})
 }

@@ -1,0 +1,87 @@
+import {createHash} from 'node:crypto'
+
+import type mysql from 'mysql2/promise'
+
+import {NamespaceBusyError} from '../errors/namespace-busy-error.js'
+import {openMysqlConnection} from '../stores/mysql.js'
+import type {WorkbenchOptions} from './workbench.js'
+
+/**
+ * Two cachesim runs on one database, or on one Redis key prefix, would reset and read each
+ * other's row and keys, and both would report nonsense. So a Workbench holds two MySQL named
+ * locks (GET_LOCK) while it is open: one for its database, one for its Redis namespace. The
+ * server drops them when their connection ends, however the process ends. Within one process
+ * they are shared (counted), as several workbenches may use one namespace.
+ */
+interface ServerLocks {
+  connection: Promise<mysql.Connection>
+  names: Map<string, number>
+}
+
+const servers = new Map<string, ServerLocks>()
+
+export async function lockNamespace(options: WorkbenchOptions): Promise<() => Promise<void>> {
+  const {mysql: target} = options
+  const server = `${target.host}:${target.port}`
+  let locks = servers.get(server)
+  if (!locks) {
+    locks = {connection: openMysqlConnection(target, {database: false}), names: new Map()}
+    servers.set(server, locks)
+  }
+  const connection = await locks.connection
+  const wanted: [string, string][] = [
+    [`cachesim db ${short(target.database)}`, `database ${target.database} on MySQL ${server}`],
+    [`cachesim keys ${short(`${redisNamespace(options)}`)}`, `the Redis keys ${options.prefix}* at ${options.redis.display}`],
+  ]
+  const taken: string[] = []
+  try {
+    for (const [name, what] of wanted) {
+      const refs = locks.names.get(name) ?? 0
+      if (refs === 0) {
+        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got, IS_USED_LOCK(?) AS holder', [name, name])
+        if (Number(rows[0]?.got) !== 1) throw new NamespaceBusyError(what, `MySQL connection ${String(rows[0]?.holder ?? '?')} holds it`)
+      }
+      locks.names.set(name, refs + 1)
+      taken.push(name)
+    }
+  } catch (error) {
+    await release(server, taken)
+    throw error
+  }
+  let released = false
+  return async () => {
+    if (released) return
+    released = true
+    await release(server, taken)
+  }
+}
+
+async function release(server: string, names: readonly string[]): Promise<void> {
+  const locks = servers.get(server)
+  if (!locks) return
+  const connection = await locks.connection
+  for (const name of names) {
+    const refs = (locks.names.get(name) ?? 1) - 1
+    if (refs > 0) {
+      locks.names.set(name, refs)
+      continue
+    }
+    locks.names.delete(name)
+    await connection.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => {})
+  }
+  if (locks.names.size === 0) {
+    servers.delete(server)
+    await connection.end().catch(() => connection.destroy())
+  }
+}
+
+/** Where the keys live: the Redis server, its database number, and the prefix. */
+function redisNamespace(options: WorkbenchOptions): string {
+  const url = new URL(options.redis.url)
+  return `${url.hostname}:${url.port || 6379}/${url.pathname.replace(/^\//, '') || '0'} ${options.prefix}`
+}
+
+/** Lock names are at most 64 characters: long ones are hashed. */
+function short(text: string): string {
+  return text.length <= 48 ? text : createHash('sha1').update(text).digest('hex').slice(0, 40)
+}
