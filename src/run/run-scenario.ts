@@ -57,7 +57,10 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const rowId = options.rowId ?? 1
   const key = itemKey(bench.keys, rowId)
   const lockName = lockKey(bench.keys, rowId)
-  const {signal} = options
+  // A store lost in the middle of the run ends the whole run at once, as Ctrl-C would: what the
+  // actors did after it would be the lost server's doing, not the strategy's.
+  const lost = new AbortController()
+  const signal = AbortSignal.any([options.signal, lost.signal])
 
   const stores = new Map<ActorName, StorePair>()
   for (const actor of scenario.actors) stores.set(actor.name, await bench.stores(actor.name, options.slot))
@@ -133,6 +136,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       faults: scenario.faults,
       onFault: (fault) => firedFaults.add(fault),
+      onStoreLost: (error) => lost.abort(error),
     })
     const loseKeys = () => pair.redis.delete(rowKeys(bench.keys, rowId))
     return {
@@ -149,6 +153,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   let outcome
   try {
     outcome = await schedule.run(tasks, signal)
+  } catch (error) {
+    throw lost.signal.aborted ? lost.signal.reason : error
   } finally {
     if (releaseTimer) clearTimeout(releaseTimer)
     // An actor that ended inside a transaction (it failed or was stopped) leaves nothing committed.

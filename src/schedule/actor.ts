@@ -1,4 +1,5 @@
 import {CachesimError} from '../errors/cachesim-error.js'
+import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {History} from '../history/history.js'
 import type {ActorName, StepName, StepValue} from '../history/types.js'
 import type {
@@ -30,6 +31,8 @@ export interface ActorSetup {
   faults: readonly Fault[]
   /** Told each time a fault fires, so that one that never does can be pointed out. */
   onFault?: (fault: Fault) => void
+  /** Told when a store call finds its connection gone: the run cannot go on. */
+  onStoreLost?: (error: StoreUnavailableError) => void
 }
 
 /** A step that ended in an error; the error is in the history already. */
@@ -129,6 +132,7 @@ export class ActorRuntime implements Actor {
       const outcome = outcomeOf(error)
       const reason = messageOf(error)
       history.complete(invocation, outcome, null, {error: reason, note})
+      if (error instanceof StoreUnavailableError) this.setup.onStoreLost?.(error)
       await schedule.afterStep(request, signal)
       throw new StepFailedError(this.name, name, reason, outcome)
     }
