@@ -31,6 +31,12 @@ export interface RunJson {
   staleReads: number
   dirtyReads: number
   dbQueries: number
+  lostWrites: number
+  cacheMisses: number
+  /** With a cache TTL: ms until the stores agreed again after the run (null: not measured, or never). */
+  convergedAfterMs: number | null
+  /** Jepsen's answer: true, false, or 'unknown' (a step's outcome is unknown). */
+  valid: boolean | 'unknown'
   expected: RunExpectation | null
   matchesExpected: boolean | null
   mismatches: string[]
@@ -59,6 +65,10 @@ export function toRunJson(run: RunResult): RunJson {
     staleReads: run.staleReads,
     dirtyReads: run.dirtyReads,
     dbQueries: run.dbQueries,
+    lostWrites: run.lostWrites,
+    cacheMisses: run.cacheMisses,
+    convergedAfterMs: run.convergedAfterMs === null ? null : round(run.convergedAfterMs),
+    valid: run.valid,
     expected: run.expected,
     matchesExpected: run.matchesExpected,
     mismatches: run.mismatches,

@@ -1,4 +1,5 @@
 import type {ReadFinding} from '../check/reads.js'
+import type {Validity} from '../check/types.js'
 import type {HistoryEntry, OperationRecord, StepRecord} from '../history/types.js'
 import type {RunExpectation} from '../scenario/types.js'
 import type {BlockedActor, Decision, Schedule} from '../schedule/types.js'
@@ -33,6 +34,8 @@ export interface RunResult {
   faults: string[]
   /** Faults and delays that never fired: their actor never took that step (that many times). */
   unfired: string[]
+  /** Consistent (true), not (false), or 'unknown' when a step's outcome is unknown (a dropped call). */
+  valid: Validity
   expected: RunExpectation | null
   /** null when the scenario expects nothing. */
   matchesExpected: boolean | null

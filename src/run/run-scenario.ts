@@ -1,5 +1,6 @@
 import {countCacheMisses} from '../check/cache-misses.js'
 import {committedVersions} from '../check/commits.js'
+import {composeValidity} from '../check/types.js'
 import {countDbQueries} from '../check/db-queries.js'
 import {isDivergent} from '../check/divergence.js'
 import {compareExpectation, runExpectation} from '../check/expectation.js'
@@ -174,13 +175,16 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     divergent && cacheTtlMs !== undefined && schedule.kind === 'delays'
       ? await timeToConvergence(peek, cacheTtlMs + CONVERGENCE_MARGIN_MS, signal)
       : null
+  const staleReads = reads.filter((r) => r.anomaly === 'stale').length
+  const dirtyReads = reads.filter((r) => r.anomaly === 'dirty').length
+  const lostWrites = countLostWrites(operations, versions)
   const observed = {
     ...final,
     divergent,
-    staleReads: reads.filter((r) => r.anomaly === 'stale').length,
-    dirtyReads: reads.filter((r) => r.anomaly === 'dirty').length,
+    staleReads,
+    dirtyReads,
     dbQueries: countDbQueries(entries),
-    lostWrites: countLostWrites(operations, versions),
+    lostWrites,
     cacheMisses: countCacheMisses(entries),
     convergedAfterMs,
   }
@@ -203,6 +207,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
       ...(outcome.unfiredDelays ?? []).map((d) => `delay ${formatDelay(d)}`),
     ],
     ...observed,
+    // Jepsen's three answers: a step whose outcome is unknown leaves "unknown" where all else was fine.
+    valid: composeValidity([
+      !divergent && staleReads + dirtyReads + lostWrites === 0,
+      entries.some((e) => e.type === 'info') ? 'unknown' : true,
+    ]),
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,
     mismatches,
