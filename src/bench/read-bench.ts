@@ -8,7 +8,7 @@ import {closeClients, destroyClients, openClients, type BenchClient} from './cli
 import {FloorProbe, type Floors} from './floors.js'
 import {LatencyRecorder} from './latency.js'
 import {readNotes, speedupOf, withFloorRatio} from './read-notes.js'
-import {planRequests} from './request-plan.js'
+import {coldReads, planRequests} from './request-plan.js'
 import type {ModeName, ModeResult, ReadBenchResult} from './result.js'
 import {runMode} from './run-mode.js'
 import type {ReadBenchOptions} from './types.js'
@@ -56,11 +56,11 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
   let floors: Floors | null = null
   const modes: ModeResult[] = []
   const ttlMs = Math.max(1, Math.round(options.ttlSeconds * 1000))
+  const plan = planRequests(options)
   try {
     await loadUserTable(loader, stores.mysql.database, options.keys, signal)
     await loader.end()
     loader = null
-    const plan = planRequests(options)
     if (!signal.aborted) clients = await openClients(stores, options.query, options.concurrency, {flag: '--concurrency', value: options.concurrency})
     if (!signal.aborted) {
       hooks.onPhase?.('floors', 0)
@@ -97,6 +97,7 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
     await Promise.allSettled([closeClients(clients), loader?.end(), bench.close()])
   }
   const speedup = speedupOf(modes, options.requests)
+  const cachedRequests = modes.find((m) => m.mode === 'cache-aside')?.requests
   return {
     options,
     table: USER_TABLE,
@@ -104,6 +105,6 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
     floors,
     modes,
     speedup,
-    notes: readNotes(options, floors, modes, speedup),
+    notes: readNotes(options, floors, modes, speedup, cachedRequests === undefined ? null : coldReads(plan, cachedRequests)),
   }
 }
