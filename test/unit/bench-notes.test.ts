@@ -5,9 +5,11 @@ import type {Floors} from '../../src/bench/floors.js'
 import type {LatencySummary} from '../../src/bench/latency.js'
 import {readNotes} from '../../src/bench/read-notes.js'
 import {coldReads, planRequests} from '../../src/bench/request-plan.js'
-import type {ModeResult, ReadBenchResult} from '../../src/bench/result.js'
-import type {ReadBenchOptions} from '../../src/bench/types.js'
+import type {ModeResult, ReadBenchResult, StampedeResult, StampedeRound} from '../../src/bench/result.js'
+import {stampedeNotes} from '../../src/bench/stampede-notes.js'
+import type {ReadBenchOptions, StampedeOptions} from '../../src/bench/types.js'
 import {renderReadBench} from '../../src/report/bench-table.js'
+import {renderStampede} from '../../src/report/stampede-table.js'
 
 /** Latencies with the given median (µs); the other percentiles do not matter to the notes. */
 function latency(p50: number, count = 1000): LatencySummary {
@@ -114,6 +116,42 @@ describe('cold reads of a plan', () => {
   })
 })
 
+function round(lock: StampedeRound['lock'], perProcess: number[], overrides: Partial<StampedeRound> = {}): StampedeRound {
+  const readers = overrides.missed ?? 20
+  const dbQueries = perProcess.reduce((a, b) => a + b, 0)
+  return {lock, attempts: 1, missed: readers, dbQueries, serverSelects: dbQueries, redisCommands: 40, dbQueriesPerProcess: perProcess, latencyUs: latency(1000, readers), totalMs: 5, failedReaders: 0, ...overrides}
+}
+
+describe('stampede notes claim what a protection does only when its counts show it', () => {
+  const two: StampedeOptions = {readers: 20, processes: 2, locks: ['none', 'local', 'redis'], query: 'point'}
+
+  it('counts that show it', () => {
+    const notes = stampedeNotes(two, [round('none', [10, 10]), round('local', [1, 0]), round('redis', [1, 0], {redisCommands: 82})])
+    assert.deepEqual(notes, [
+      'Unprotected, every reader that missed went to MySQL: 20 SELECTs for one row.',
+      "The in-process mutex let at most one SELECT through per process (1 + 0 over 2 processes; a process whose lock holder looked again after another process's refill sent none), and made each process's readers take turns for their second GET.",
+      'The Redis lock let one SELECT through across the 2 processes; the others waited, looking in the cache every few milliseconds (82 Redis commands in all).',
+    ])
+  })
+
+  it('counts that do not: said as they are', () => {
+    const notes = stampedeNotes(two, [round('none', [9, 10], {missed: 20}), round('local', [2, 1]), round('redis', [1, 1])])
+    assert.equal(notes[0], 'Unprotected, 20 readers missed and 19 SELECTs for one row reached MySQL.')
+    assert.match(notes[1]!, /^The in-process mutex let more than one SELECT through in a process \(2 \+ 1 over 2 processes\)/)
+    assert.match(notes[2]!, /^The Redis lock let 2 SELECTs through across the 2 processes, not one: /)
+  })
+
+  it('one reader in one process: no "others", no "every process", singular nouns', () => {
+    const one: StampedeOptions = {readers: 1, processes: 1, locks: ['none', 'local', 'redis'], query: 'point'}
+    const notes = stampedeNotes(one, [round('none', [1], {missed: 1, redisCommands: 2}), round('local', [1], {missed: 1, redisCommands: 3}), round('redis', [1], {missed: 1, redisCommands: 1})])
+    assert.deepEqual(notes, [
+      'Unprotected, the one reader that missed went to MySQL: 1 SELECT for one row.',
+      'The in-process mutex let at most one SELECT through per process (1 over 1 process).',
+      "The Redis lock let the one reader's SELECT through (1 Redis command in all).",
+    ])
+  })
+})
+
 describe('bench reports: counts agree with their nouns', () => {
   it('bench: "1 request a mode on 1 row", "1 write", "0 SELECTs + 1 UPDATE"; the earlier floors are said to be earlier', () => {
     const plain = {...noCache(1, 74, 71, 1), reads: 0, writes: 1, dbQueries: 1, dbSelects: 0, dbUpdates: 1, serverSelects: 0, serverUpdates: 1, writeLatencyUs: latency(200, 1)}
@@ -123,5 +161,12 @@ describe('bench reports: counts agree with their nouns', () => {
     assert.match(text, /no cache: 1 write, p50/)
     assert.match(text, /no cache 0 SELECTs \+ 1 UPDATE$/m)
     assert.match(text, /^floors before the modes, .*\n\(the last column and the notes use the floors timed alongside each mode/m)
+  })
+
+  it('bench stampede: "1 reader in 1 process … asks", "0 of 1 round measured"', () => {
+    const result: StampedeResult = {options: {readers: 1, processes: 1, locks: ['redis'], query: 'point'}, key: 'cachesim:user:1', interrupted: true, startSkewUs: 0, rounds: [], notes: []}
+    const text = renderStampede(result)
+    assert.match(text, /^cachesim bench stampede: 1 reader in 1 process, with its own MySQL and Redis connection, asks for cachesim:user:1 \(point read\) the instant it is gone$/m)
+    assert.match(text, /interrupted: 0 of 1 round measured/)
   })
 })
