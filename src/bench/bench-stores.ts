@@ -19,6 +19,8 @@ export interface BenchStores {
 export async function openBenchStores(stores: WorkbenchOptions, needed: number, request: ConnectionRequest): Promise<BenchStores> {
   const loader = await openMysqlConnection(stores.mysql, {database: false})
   try {
+    // Counts this loader, which closes before the clients open, in place of the Workbench's
+    // connections, which open after: at the very edge the clients' own error says the same in one line.
     await checkConnectionRoom(loader, needed, request)
     await refuseForeignTable(loader, stores.mysql.database, USER_TABLE)
     return {bench: await Workbench.open(stores), loader}
