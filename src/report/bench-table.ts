@@ -18,7 +18,7 @@ export function renderReadBench(result: ReadBenchResult): string {
   if (result.floors) {
     const f = result.floors
     lines.push(
-      `floors before the modes, bare round trips from this process one at a time (${formatCount(f.redisGet.count)} GETs, ${formatCount(f.dbRead.count)} SELECTs): ` +
+      `floors before the modes, bare round trips from this process one at a time (${plural(f.redisGet.count, 'GET')}, ${plural(f.dbRead.count, 'SELECT')}): ` +
         `Redis GET p50 ${formatUs(f.redisGet.p50)}, p99 ${formatUs(f.redisGet.p99)} · MySQL ${o.query} SELECT p50 ${formatUs(f.dbRead.p50)}, p99 ${formatUs(f.dbRead.p99)}`,
       // The ratios and the notes use the floors timed between each mode's requests, not these.
       chalk.dim('(the last column and the notes use the floors timed alongside each mode, between its requests)'),
