@@ -1,14 +1,14 @@
 import type mysql from 'mysql2/promise'
 
-import {Workbench, type WorkbenchOptions} from '../run/workbench.js'
+import type {WorkbenchOptions} from '../run/workbench.js'
 import {userKey} from '../stores/keys.js'
-import {openMysqlConnection} from '../stores/mysql.js'
+import {openBenchStores} from './bench-stores.js'
 import {deleteUserKeys} from './cache-keys.js'
-import {checkConnectionRoom, closeClients, destroyClients, openClients, type BenchClient} from './clients.js'
+import {closeClients, destroyClients, openClients, type BenchClient} from './clients.js'
 import {FloorProbe, type Floors} from './floors.js'
 import {LatencyRecorder} from './latency.js'
 import {readNotes, speedupOf, withFloorRatio} from './read-notes.js'
-import {planRequests} from './request-plan.js'
+import {coldReads, planRequests} from './request-plan.js'
 import type {ModeName, ModeResult, ReadBenchResult} from './result.js'
 import {runMode} from './run-mode.js'
 import type {ReadBenchOptions} from './types.js'
@@ -41,8 +41,10 @@ const FLOOR_SAMPLES_PER_CHUNK = 50
 export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchOptions, hooks: ReadBenchHooks): Promise<ReadBenchResult> {
   checkReadBenchOptions(options)
   const {signal} = hooks
-  const bench = await Workbench.open(stores)
-  let loader: mysql.Connection | null = null
+  // One MySQL connection a client; the floors use the first client's.
+  const opened = await openBenchStores(stores, options.concurrency, {flag: '--concurrency', value: options.concurrency})
+  const {bench} = opened
+  let loader: mysql.Connection | null = opened.loader
   let probe: FloorProbe | null = null
   let clients: BenchClient[] = []
   const destroy = () => {
@@ -54,14 +56,11 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
   let floors: Floors | null = null
   const modes: ModeResult[] = []
   const ttlMs = Math.max(1, Math.round(options.ttlSeconds * 1000))
+  const plan = planRequests(options)
   try {
-    loader = await openMysqlConnection(stores.mysql)
-    // One MySQL connection a client; the floors use the first client's.
-    await checkConnectionRoom(loader, options.concurrency, {flag: '--concurrency', value: options.concurrency})
     await loadUserTable(loader, stores.mysql.database, options.keys, signal)
     await loader.end()
     loader = null
-    const plan = planRequests(options)
     if (!signal.aborted) clients = await openClients(stores, options.query, options.concurrency, {flag: '--concurrency', value: options.concurrency})
     if (!signal.aborted) {
       hooks.onPhase?.('floors', 0)
@@ -98,6 +97,7 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
     await Promise.allSettled([closeClients(clients), loader?.end(), bench.close()])
   }
   const speedup = speedupOf(modes, options.requests)
+  const cachedRequests = modes.find((m) => m.mode === 'cache-aside')?.requests
   return {
     options,
     table: USER_TABLE,
@@ -105,6 +105,6 @@ export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchO
     floors,
     modes,
     speedup,
-    notes: readNotes(options, floors, modes, speedup),
+    notes: readNotes(options, floors, modes, speedup, cachedRequests === undefined ? null : coldReads(plan, cachedRequests)),
   }
 }

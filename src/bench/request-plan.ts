@@ -25,3 +25,29 @@ export function planRequests(options: Pick<ReadBenchOptions, 'requests' | 'keys'
   }
   return {ids, writes}
 }
+
+/** Reads of a plan that no cache could answer, whatever its TTL. */
+export interface ColdReads {
+  /** A row's first read. */
+  firstReads: number
+  /** A row's first read after a write to it (cache-aside's write deleted the key). */
+  afterWrites: number
+}
+
+/** The cold reads among the plan's first `count` requests, in plan order. */
+export function coldReads(plan: RequestPlan, count: number): ColdReads {
+  // Per row: 0 never read, 1 read since its last write, 2 written since its last read.
+  const state = new Uint8Array(plan.ids.reduce((max, id) => Math.max(max, id), 0) + 1)
+  const cold: ColdReads = {firstReads: 0, afterWrites: 0}
+  for (let i = 0; i < Math.min(count, plan.ids.length); i++) {
+    const id = plan.ids[i]!
+    if (plan.writes[i] === 1) {
+      if (state[id] === 1) state[id] = 2
+      continue
+    }
+    if (state[id] === 0) cold.firstReads += 1
+    else if (state[id] === 2) cold.afterWrites += 1
+    state[id] = 1
+  }
+  return cold
+}

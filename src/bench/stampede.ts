@@ -1,9 +1,8 @@
 import type mysql from 'mysql2/promise'
 
-import {Workbench, type WorkbenchOptions} from '../run/workbench.js'
+import type {WorkbenchOptions} from '../run/workbench.js'
 import {userKey, userLockKey} from '../stores/keys.js'
-import {openMysqlConnection} from '../stores/mysql.js'
-import {checkConnectionRoom} from './clients.js'
+import {openBenchStores} from './bench-stores.js'
 import {summarize} from './latency.js'
 import type {StampedeResult, StampedeRound} from './result.js'
 import {epochNow, type WorkerRound} from './stampede-protocol.js'
@@ -39,9 +38,10 @@ export interface StampedeHooks {
 export async function runStampede(options: StampedeOptions, stores: WorkbenchOptions, hooks: StampedeHooks): Promise<StampedeResult> {
   checkStampedeOptions(options)
   const {signal} = hooks
-  const bench = await Workbench.open(stores)
+  const opened = await openBenchStores(stores, options.readers, {flag: '--readers', value: options.readers})
+  const {bench} = opened
+  let loader: mysql.Connection | null = opened.loader
   const hot: HotKey = {id: 1, key: userKey(bench.keys, 1), lockKey: userLockKey(bench.keys, 1), cacheTtlMs: 60_000}
-  let loader: mysql.Connection | null = null
   let workers: StampedeWorkers | null = null
   hooks.onOpen?.({
     destroy: () => {
@@ -52,9 +52,10 @@ export async function runStampede(options: StampedeOptions, stores: WorkbenchOpt
   const rounds: StampedeRound[] = []
   let startSkewUs: number | null = null
   try {
-    loader = await openMysqlConnection(stores.mysql)
-    await checkConnectionRoom(loader, options.readers, {flag: '--readers', value: options.readers})
     await loadUserTable(loader, stores.mysql.database, STAMPEDE_ROWS, signal)
+    // Closed before the readers open: the room checked for them counted this connection, not the observer's.
+    await loader.end()
+    loader = null
     workers = StampedeWorkers.start(options.processes)
     const share = (i: number) => Math.floor(options.readers / options.processes) + (i < options.readers % options.processes ? 1 : 0)
     await workers.exchange(

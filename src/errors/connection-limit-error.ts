@@ -1,4 +1,5 @@
 import {StoreError} from './store-error.js'
+import {plural} from '../util/plural.js'
 
 /** What the server allows: its max_connections, and how many connections are open already. */
 export interface ConnectionRoom {
@@ -14,9 +15,9 @@ export class ConnectionLimitError extends StoreError {
   /** `flag` is the flag that sets the number, e.g. "--readers". */
   constructor(flag: string, value: number, needed: number, room: ConnectionRoom | null, options?: ErrorOptions) {
     const server = room
-      ? `the server allows ${room.maxConnections} and ${room.open} are open`
+      ? `the server allows ${room.maxConnections} and ${room.open} ${room.open === 1 ? 'is' : 'are'} open`
       : 'the server refused more (too many connections)'
-    super('MySQL', `${flag} ${value} needs ${needed} connections, but ${server}: lower ${flag}, or raise max_connections on the server`, options)
+    super('MySQL', `${flag} ${value} needs ${plural(needed, 'connection')}, but ${server}: lower ${flag}, or raise max_connections on the server`, options)
     this.needed = needed
     this.room = room
   }

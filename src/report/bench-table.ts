@@ -3,6 +3,7 @@ import chalk from 'chalk'
 import type {ModeResult, ReadBenchResult} from '../bench/result.js'
 import {formatCount, formatMs, formatPercent, formatRatio, formatUs} from './figures.js'
 import {compactTable} from './table-style.js'
+import {plural} from '../util/plural.js'
 
 const MODE_LABEL: Record<ModeResult['mode'], string> = {'no-cache': 'no cache', 'cache-aside': 'cache-aside'}
 
@@ -11,14 +12,16 @@ export function renderReadBench(result: ReadBenchResult): string {
   const o = result.options
   const lines = [
     chalk.bold('cachesim bench') +
-      `: ${formatCount(o.requests)} requests a mode on ${formatCount(o.keys)} rows of ${result.table} (${o.distribution}), ${o.query} reads, ` +
+      `: ${plural(o.requests, 'request')} a mode on ${plural(o.keys, 'row')} of ${result.table} (${o.distribution}), ${o.query} reads, ` +
       `concurrency ${o.concurrency}, TTL ${o.ttlSeconds} s${o.writeRatio > 0 ? `, ${formatPercent(o.writeRatio)} writes` : ''}`,
   ]
   if (result.floors) {
     const f = result.floors
     lines.push(
-      `floors, bare round trips from this process one at a time, before the modes (${formatCount(f.redisGet.count)} each): ` +
+      `floors before the modes, bare round trips from this process one at a time (${plural(f.redisGet.count, 'GET')}, ${plural(f.dbRead.count, 'SELECT')}): ` +
         `Redis GET p50 ${formatUs(f.redisGet.p50)}, p99 ${formatUs(f.redisGet.p99)} · MySQL ${o.query} SELECT p50 ${formatUs(f.dbRead.p50)}, p99 ${formatUs(f.dbRead.p99)}`,
+      // The ratios and the notes use the floors timed between each mode's requests, not these.
+      chalk.dim('(the last column and the notes use the floors timed alongside each mode, between its requests)'),
     )
   }
   if (result.modes.length > 0) lines.push('', modeTable(result.modes).toString())
@@ -26,7 +29,7 @@ export function renderReadBench(result: ReadBenchResult): string {
     if (m.hitLatencyUs && m.missLatencyUs) {
       lines.push(`${MODE_LABEL[m.mode]}: hits p50 ${formatUs(m.hitLatencyUs.p50)} (${formatCount(m.hitLatencyUs.count)}), misses p50 ${formatUs(m.missLatencyUs.p50)} (${formatCount(m.missLatencyUs.count)})`)
     }
-    if (m.writeLatencyUs) lines.push(`${MODE_LABEL[m.mode]}: ${formatCount(m.writes)} writes, p50 ${formatUs(m.writeLatencyUs.p50)}, p99 ${formatUs(m.writeLatencyUs.p99)}`)
+    if (m.writeLatencyUs) lines.push(`${MODE_LABEL[m.mode]}: ${plural(m.writes, 'write')}, p50 ${formatUs(m.writeLatencyUs.p50)}, p99 ${formatUs(m.writeLatencyUs.p99)}`)
   }
   const server = serverAgreement(result.modes)
   if (server) lines.push(server)
@@ -69,7 +72,7 @@ function serverAgreement(modes: readonly ModeResult[]): string | null {
   const known = modes.filter((m) => m.serverSelects !== null && m.serverUpdates !== null)
   if (known.length === 0) return null
   const agree = known.every((m) => m.serverSelects === m.dbSelects && m.serverUpdates === m.dbUpdates)
-  const counts = known.map((m) => `${MODE_LABEL[m.mode]} ${formatCount(m.serverSelects!)} SELECTs${m.serverUpdates ? ` + ${formatCount(m.serverUpdates)} UPDATEs` : ''}`).join(', ')
+  const counts = known.map((m) => `${MODE_LABEL[m.mode]} ${plural(m.serverSelects!, 'SELECT')}${m.serverUpdates ? ` + ${plural(m.serverUpdates, 'UPDATE')}` : ''}`).join(', ')
   return agree
     ? `MySQL's own count on these connections agrees: ${counts}`
     : chalk.yellow(`MySQL's own count on these connections differs from cachesim's: ${counts}`)

@@ -30,11 +30,11 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
   for (const r of results) {
     const notes: string[] = []
     if (!r.complete) {
-      notes.push(chalk.yellow(`${r.scenario}: stopped after ${r.orders} orders (--max-orders); there are more: raise --max-orders or sample with --random N --seed S`))
+      notes.push(chalk.yellow(`${r.scenario}: stopped after ${plural(r.orders, 'order')} (--max-orders); there are more: raise --max-orders or sample with --random N --seed S`))
     }
     for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
     if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
-      notes.push(chalk.dim(`${r.scenario}: counts are of ${r.orders} sampled orders; expect: explore: is held only to a full search`))
+      notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}; expect: explore: is held only to a full search`))
     }
     for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
     const stuck = r.runs.filter((run) => run.stuck)
@@ -42,10 +42,10 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
       const why = run.stuck!.map((b) => `${b.actor}'s ${b.step} ${b.reason}`).join('; ')
       notes.push(chalk.yellow(`impossible: ${run.order.join(' ')} … then ${why}`))
     }
-    if (stuck.length > 3) notes.push(chalk.yellow(`… and ${stuck.length - 3} more impossible orders (--json lists them all)`))
+    if (stuck.length > 3) notes.push(chalk.yellow(`… and ${plural(stuck.length - 3, 'more impossible order')} (--json lists them all)`))
     if (r.witnessRun) {
       const w = r.witnessRun
-      notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${w.order.length} steps, ${plural(switches(w.order), "switch", "switches")})`))
+      notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${plural(w.order.length, 'step')}, ${plural(switches(w.order), "switch", "switches")})`))
       notes.push(options.timeline ? renderTimeline(w) : renderHistory(w))
     } else if (r.exampleRun) {
       const e = r.exampleRun

@@ -1,4 +1,5 @@
 import type {CheckResult} from '../run/check-scenarios.js'
+import {plural} from '../util/plural.js'
 
 /** A Markdown table for a pull-request comment. */
 export function renderMarkdown(results: readonly CheckResult[]): string {
@@ -9,7 +10,7 @@ export function renderMarkdown(results: readonly CheckResult[]): string {
     return `| ${mark} | \`${cell(r.scenario)}\` | ${cell(r.strategy)} | ${cell(detail)} |`
   })
   return [
-    `### cachesim check: ${failed === 0 ? 'every race outcome held' : `${failed} of ${results.length} scenarios did not hold`}`,
+    `### cachesim check: ${failed === 0 ? 'every race outcome held' : `${failed} of ${plural(results.length, 'scenario')} did not hold`}`,
     '',
     '| | scenario | strategy | outcome |',
     '| --- | --- | --- | --- |',

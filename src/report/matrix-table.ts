@@ -3,6 +3,7 @@ import {compactTable} from './table-style.js'
 
 import type {MatrixCell, MatrixResult} from '../run/matrix.js'
 import {replayCommand} from './history-lines.js'
+import {plural} from '../util/plural.js'
 
 /** Cell text: the verdict, with how many orders showed it, and a mark when it is not the literature's. */
 function cellText(cell: MatrixCell | undefined, plain: boolean): string {
@@ -27,10 +28,10 @@ export function renderMatrix(result: MatrixResult): string {
   const lines = [
     table.toString(),
     chalk.dim(`✓ consistent in every order · ✗ divergent in some orders (divergent/all) · ~ stale or dirty reads only · – not applicable · ≠ differs from the literature`),
-    chalk.dim(`${result.cells.length} cells, ${result.cells.reduce((n, c) => n + c.explored.orders, 0)} orders explored in ${(result.durationMs / 1000).toFixed(1)} s`),
+    chalk.dim(`${plural(result.cells.length, 'cell')}, ${plural(result.cells.reduce((n, c) => n + c.explored.orders, 0), 'order')} explored in ${(result.durationMs / 1000).toFixed(1)} s`),
   ]
   if (flagged.length > 0) {
-    lines.push('', chalk.red.bold(`${flagged.length} cells differ from the outcome the literature gives:`))
+    lines.push('', chalk.red.bold(`${plural(flagged.length, 'cell')} ${flagged.length === 1 ? 'differs' : 'differ'} from the outcome the literature gives:`))
     for (const cell of flagged) lines.push(chalk.red(`  ${cell.scenario}: ${cell.explored.mismatches.join('; ')}`))
   }
   const divergent = result.cells.filter((c) => c.explored.witnessRun)

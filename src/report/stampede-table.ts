@@ -2,6 +2,7 @@ import chalk from 'chalk'
 
 import type {StampedeResult, StampedeRound} from '../bench/result.js'
 import {formatCount, formatMs, formatUs} from './figures.js'
+import {plural} from '../util/plural.js'
 import {compactTable} from './table-style.js'
 
 const PROTECTION: Record<StampedeRound['lock'], string> = {
@@ -15,8 +16,10 @@ export function renderStampede(result: StampedeResult): string {
   const o = result.options
   const lines = [
     chalk.bold('cachesim bench stampede') +
-      `: ${o.readers} readers in ${o.processes} process${o.processes === 1 ? '' : 'es'}, each with its own MySQL and Redis connection, ask for ${result.key} (${o.query} read) the instant it is gone` +
-      (result.startSkewUs === null ? '' : `; processes released within ${formatUs(result.startSkewUs)}`),
+      `: ${plural(o.readers, 'reader')} in ${plural(o.processes, 'process', 'processes')}, ` +
+      (o.readers === 1 ? 'with its own MySQL and Redis connection, asks' : 'each with its own MySQL and Redis connection, ask') +
+      ` for ${result.key} (${o.query} read) the instant it is gone` +
+      (result.startSkewUs === null || o.processes === 1 ? '' : `; processes released within ${formatUs(result.startSkewUs)}`),
     '',
   ]
   if (result.rounds.length > 0) {
@@ -37,7 +40,7 @@ export function renderStampede(result: StampedeResult): string {
     }
     lines.push(table.toString())
   }
-  if (result.interrupted) lines.push(chalk.yellow(`interrupted: ${result.rounds.length} of ${o.locks.length} rounds measured`))
+  if (result.interrupted) lines.push(chalk.yellow(`interrupted: ${result.rounds.length} of ${plural(o.locks.length, 'round')} measured`))
   if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `· ${n}`))
   return lines.join('\n')
 }

@@ -6,6 +6,7 @@ import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
 import {type StoreSource, Workbenches} from './workbenches.js'
+import {plural} from '../util/plural.js'
 
 export interface CheckResult {
   scenario: string
@@ -66,7 +67,7 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
   const reasons = [...(run?.mismatches.map((m) => `run: ${m}`) ?? []), ...(explore?.mismatches.map((m) => `explore: ${m}`) ?? [])]
   const summary = [
     run ? `run: ${describeRun(run)}` : null,
-    explore ? `explore: ${explore.divergentOrders} of ${explore.orders} orders divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
+    explore ? `explore: ${explore.divergentOrders} of ${plural(explore.orders, 'order')} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
   ]
     .filter(Boolean)
     .join('; ')

@@ -236,17 +236,26 @@ export async function ensureOwnTable(connection: mysql.Connection, database: str
   const db = quoteId(database)
   await connection.query(`CREATE DATABASE IF NOT EXISTS ${db}`)
   await connection.query(`CREATE TABLE IF NOT EXISTS ${db}.${quoteId(table)} (${columns}) ENGINE=InnoDB COMMENT='${TABLE_COMMENT}'`)
+  await refuseForeignTable(connection, database, table)
+  return 3
+}
+
+/**
+ * Refuses a table of that name that does not carry cachesim's mark (a missing one is fine).
+ * A command that needs more than one table asks this of each before it creates any, so that a
+ * refused run leaves nothing of cachesim's behind.
+ */
+export async function refuseForeignTable(connection: mysql.Connection, database: string, table: string): Promise<void> {
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
     'SELECT TABLE_COMMENT AS comment FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
     [database, table],
   )
-  if (rows[0]?.comment !== TABLE_COMMENT) {
+  if (rows.length > 0 && rows[0]?.comment !== TABLE_COMMENT) {
     throw new StoreError(
       'MySQL',
       `table ${database}.${table} exists but was not created by cachesim; cachesim will not touch it. Choose another database in --mysql`,
     )
   }
-  return 3
 }
 
 export function quoteId(name: string): string {

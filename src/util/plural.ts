@@ -1,4 +1,7 @@
-/** "1 step", "2 steps". */
+/**
+ * A count and its noun, agreeing: "1 scenario", "2 scenarios", "1,000 rows". `many` is for nouns
+ * that do not just take an s ("process", "processes").
+ */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
+  return `${Math.round(n).toLocaleString('en-US')} ${n === 1 ? one : many}`
 }

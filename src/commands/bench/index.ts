@@ -13,9 +13,9 @@ export default class Bench extends CachesimCommand {
   static override summary = 'Time reads without a cache and with cache-aside on the real MySQL and Redis, against the bare round trips of the same servers.'
   static override description = `The seed article's experiment (100,000 reads of one user row: 137 s without Redis, 9 s with) on your own servers. cachesim loads its own table, cachesim_users (id, username, age), with --keys rows, then runs the same requests twice: "no cache", every read a SELECT by primary key; "cache-aside", GET, and on a miss SELECT and SET with --ttl. With --write-ratio, writes UPDATE MySQL and (cache-aside) delete the key, so misses come back.
 
-Before the modes it times a bare ioredis GET and a bare mysql2 SELECT on the same servers (the floors), and reports each mode's median against its floor. Absolute times on a shared machine are noisy; the ratios, measured in one run, are what to compare.
+It times a bare ioredis GET and a bare mysql2 SELECT on the same servers (the floors) before the modes, and again between every 1,000 requests of each mode; each mode's median is reported against the floors timed alongside it, and the notes quote those same floors. Absolute times on a shared machine are noisy; the ratios, measured in one run, are what to compare.
 
---query heavy replaces the point read by one that also aggregates over every row of the table: a read that costs MySQL real work, where a cache pays off. On loopback a point read is mostly round trip and client, so the speedup is small, and the report says so.
+--query heavy replaces the point read by one that also aggregates over every row of the table: a read that costs MySQL real work, where a cache pays off. When the speedup is small, the notes say why from the figures shown: what a hit saves by the floors, and how often reads hit.
 
 Ctrl-C stops the run and prints what was measured so far (exit 130).`
   static override examples = [
