@@ -14,7 +14,7 @@ import {CacheApplier, type StoredPosition, type SyncMode} from './cache-applier.
 import type {BinlogPosition, RowEvent} from './row-event.js'
 import {loadSnapshot, readSnapshot} from './snapshot.js'
 import {SyncStats} from './sync-stats.js'
-import {primaryKeys} from './source-tables.js'
+import {primaryKeys, validateTableNames} from './source-tables.js'
 import {tableCodec} from './table-codec.js'
 
 export interface SyncOptions {
@@ -50,7 +50,7 @@ const BATCH = 2000
  */
 export async function runSync(options: SyncOptions): Promise<SyncStats> {
   const {stores, mode, signal} = options
-  const tables = [...new Set(options.tables && options.tables.length > 0 ? options.tables : [TABLE])]
+  const tables = [...new Set(options.tables && options.tables.length > 0 ? validateTableNames(options.tables) : [TABLE])]
   if (options.snapshot && options.start !== 'now') throw new BadInputError('--snapshot starts from the snapshot: it goes with neither --from-start nor --resume')
   const problem = await binlogProblem(stores.mysql)
   if (problem) throw new BinlogOffError(stores.mysql.display, problem)

@@ -4,14 +4,20 @@ import {BadInputError} from '../errors/bad-input-error.js'
 
 const TABLE_NAME = /^[A-Za-z0-9_]{1,64}$/
 
+/** Refuses a --table that is not a plain table name; checked before anything connects or starts. */
+export function validateTableNames(tables: readonly string[]): readonly string[] {
+  for (const table of tables) {
+    if (!TABLE_NAME.test(table)) throw new BadInputError(`--table "${table}" is not a table name (letters, digits and _, at most 64)`)
+  }
+  return tables
+}
+
 /**
  * The primary key columns of each table, which must be a table with a primary key in cachesim's
  * database: sync reads only cachesim's own tables, and keys each cached row by its primary key.
  */
 export async function primaryKeys(connection: mysql.Connection, database: string, tables: readonly string[]): Promise<Map<string, string[]>> {
-  for (const table of tables) {
-    if (!TABLE_NAME.test(table)) throw new BadInputError(`--table "${table}" is not a table name (letters, digits and _, at most 64)`)
-  }
+  validateTableNames(tables)
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
     `SELECT t.TABLE_NAME AS tableName, k.COLUMN_NAME AS columnName
        FROM information_schema.TABLES t

@@ -39,7 +39,12 @@ Exit codes: 2 bad input, 3 a store could not be reached or has no ROW binlog, 13
   async run(): Promise<void> {
     const {flags} = await this.parse(Sync)
     const lab = await import('../index.js')
+    // Bad input is refused before any server is asked, let alone started.
     const stores = storeOptions(flags)
+    if (flags.table) lab.validateTableNames(flags.table)
+    const defaultChannel = lab.binlogChannel({prefix: stores.prefix})
+    const channel = flags.channel ?? defaultChannel
+    if (channel.trim() === '') throw new lab.BadInputError(`--channel "${channel}" names no channel: give one, e.g. ${defaultChannel}`)
     const servers = await lab.resolveServers({mode: flags.servers, stores, onNote: (line) => process.stderr.write(`${line}\n`)})
     this.onInterrupt(() => servers.releaseNow())
     const tty = process.stderr.isTTY
@@ -48,13 +53,13 @@ Exit codes: 2 bad input, 3 a store could not be reached or has no ROW binlog, 13
         stores: servers.stores,
         ...(flags.table === undefined ? {} : {tables: flags.table}),
         mode: flags.mode,
-        channel: flags.channel ?? lab.binlogChannel({prefix: servers.stores.prefix}),
+        channel,
         start: flags.resume ? 'resume' : flags['from-start'] ? 'from-start' : 'now',
         snapshot: flags.snapshot,
         signal: this.interrupt.signal,
         onStreaming: (from, rows) =>
           process.stderr.write(
-            `sync: ${rows > 0 ? `loaded ${rows} rows, then ` : ''}reading the binlog of ${servers.stores.mysql.display} from ${from === 'now' ? 'now' : `${from.file}:${from.pos}`} (mode ${flags.mode}, channel ${flags.channel ?? lab.binlogChannel({prefix: servers.stores.prefix})})\n`,
+            `sync: ${rows > 0 ? `loaded ${rows} rows, then ` : ''}reading the binlog of ${servers.stores.mysql.display} from ${from === 'now' ? 'now' : `${from.file}:${from.pos}`} (mode ${flags.mode}, channel ${channel})\n`,
           ),
         ...(tty ? {onProgress: (s) => process.stderr.write(`\r\x1b[2K${lab.renderSyncStatus(s)}`)} : {}),
       })

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {readdirSync} from 'node:fs'
+import path from 'node:path'
 import {after, before, beforeEach, describe, it} from 'node:test'
 
 import {Redis} from 'ioredis'
@@ -11,12 +13,14 @@ import {parseMysqlUrl} from '../../src/stores/urls.js'
 import {cacheMismatches} from '../helpers/cache-state.js'
 import {eventually} from '../helpers/processes.js'
 import {randomRowLoad} from '../helpers/row-load.js'
-import {type CliResult, removeTestData, runCli, testDatabase, testMysqlUrl, testPrefix} from '../helpers/stores.js'
+import {type CliResult, removeTestData, runCli, testCacheDir, testDatabase, testMysqlUrl, testPrefix} from '../helpers/stores.js'
 
 let servers: PrivateServers
 let redis: Redis
 let db: mysql.Connection
 let mysqlUrl: string
+/** Where the CLI would put private servers started for a run. */
+const runsDir = path.join(testCacheDir, 'runs')
 
 before(async () => {
   servers = await startPrivateServers({database: testDatabase})
@@ -157,6 +161,21 @@ describe('cachesim sync --mode invalidate', () => {
     ])
     assert.match(String(change.gtid), /^\d+-\d+-\d+$/)
   })
+})
+
+describe('cachesim sync refuses bad input before it starts anything', () => {
+  for (const [flags, error] of [
+    [['--channel', ''], /^Error: --channel "" names no channel: give one, e\.g\. \S+binlog$/],
+    [['--table', 'bad name'], /^Error: --table "bad name" is not a table name/],
+  ] as const) {
+    it(`${flags[0]} ${JSON.stringify(flags[1])}: exit 2, one line, no private servers`, async () => {
+      const result = await runCli(['sync', ...flags, '--servers', 'private'])
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr.trim(), error)
+      assert.equal(result.stderr.trim().split('\n').length, 1, 'no note of servers started')
+      assert.deepEqual(readdirSync(runsDir), [path.basename(servers.dir)], 'no set of servers was made but the tests\' own')
+    })
+  }
 })
 
 describe('cachesim sync against a server without a binlog', () => {
