@@ -1,5 +1,7 @@
 import mysql from 'mysql2/promise'
 
+import {connectFailure} from '../stores/connect-error.js'
+import {mysqlFailure} from '../stores/store-failure.js'
 import type {MysqlTarget} from '../stores/urls.js'
 
 /**
@@ -7,13 +9,18 @@ import type {MysqlTarget} from '../stores/urls.js'
  * binary log off"), or undefined when it serves: log_bin on, ROW format, full row images.
  */
 export async function binlogProblem(target: MysqlTarget): Promise<string | undefined> {
-  const connection = await mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    ...(target.password === undefined ? {} : {password: target.password}),
-    connectTimeout: 3000,
-  })
+  let connection: mysql.Connection
+  try {
+    connection = await mysql.createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      ...(target.password === undefined ? {} : {password: target.password}),
+      connectTimeout: 3000,
+    })
+  } catch (error) {
+    throw connectFailure('MySQL', target.display, error, target.user)
+  }
   try {
     const [rows] = await connection.query<mysql.RowDataPacket[]>(
       'SELECT @@GLOBAL.log_bin AS logBin, @@GLOBAL.binlog_format AS format, @@GLOBAL.binlog_row_image AS image',
@@ -23,6 +30,8 @@ export async function binlogProblem(target: MysqlTarget): Promise<string | undef
     if (String(format).toUpperCase() !== 'ROW') return `writes its binlog in ${String(format)} format, not ROW`
     if (String(image).toUpperCase() !== 'FULL') return `logs ${String(image)} row images, not FULL ones`
     return undefined
+  } catch (error) {
+    throw mysqlFailure(target, error) ?? error
   } finally {
     await connection.end().catch(() => connection.destroy())
   }

@@ -2,9 +2,8 @@ import type ZongJi from '@vlasky/zongji'
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
-import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {KeySpace} from '../stores/keys.js'
-import {describeConnectError} from '../stores/connect-error.js'
+import {connectFailure} from '../stores/connect-error.js'
 import type {MysqlTarget} from '../stores/urls.js'
 import {abortReason} from '../util/delay.js'
 import {binlogEnd} from './binlog-check.js'
@@ -61,8 +60,7 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
     try {
       control = await mysql.createConnection(connection)
     } catch (error) {
-      const e = error as {code?: string; message?: string}
-      throw new StoreUnavailableError('MySQL', target.display, describeConnectError(e.code, e.message, target.user), {cause: error})
+      throw connectFailure('MySQL', target.display, error, target.user)
     }
     control.on('error', () => {})
     try {
@@ -253,7 +251,7 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
   private describe(error: Error): Error {
     const e = error as {code?: string}
     if (e.code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ER_ACCESS_DENIED_ERROR)$/.test(e.code)) {
-      return new StoreUnavailableError('MySQL', this.target.display, describeConnectError(e.code, error.message, this.target.user), {cause: error})
+      return connectFailure('MySQL', this.target.display, error, this.target.user)
     }
     return new StoreError('MySQL', `reading the binlog of ${this.target.display} failed: ${error.message}`, {cause: error})
   }

@@ -8,6 +8,7 @@ import type {WorkbenchOptions} from '../run/workbench.js'
 import {syncAppliedKey, syncPositionKey} from '../stores/keys.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
+import {storeFailure} from '../stores/store-failure.js'
 import {binlogProblem} from './binlog-check.js'
 import {BinlogReader} from './binlog-reader.js'
 import {CacheApplier, type StoredPosition, type SyncMode} from './cache-applier.js'
@@ -49,6 +50,15 @@ const BATCH = 2000
  * replayed change never moves a key backwards in set mode.
  */
 export async function runSync(options: SyncOptions): Promise<SyncStats> {
+  try {
+    return await sync(options)
+  } catch (error) {
+    // A server that goes away or says no, at the start or later, is exit 3, never a crash.
+    throw storeFailure(options.stores, error)
+  }
+}
+
+async function sync(options: SyncOptions): Promise<SyncStats> {
   const {stores, mode, signal} = options
   const tables = [...new Set(options.tables && options.tables.length > 0 ? validateTableNames(options.tables) : [TABLE])]
   if (options.snapshot && options.start !== 'now') throw new BadInputError('--snapshot starts from the snapshot: it goes with neither --from-start nor --resume')
@@ -145,6 +155,14 @@ async function pump(
 async function storedPosition(redis: Redis, key: string): Promise<BinlogPosition> {
   const stored = await redis.get(key)
   if (stored === null) throw new BadInputError(`--resume: no position stored at ${key}; run sync once without --resume`)
-  const position = JSON.parse(stored) as StoredPosition
+  let position: Partial<StoredPosition>
+  try {
+    position = (JSON.parse(stored) ?? {}) as Partial<StoredPosition>
+  } catch {
+    position = {}
+  }
+  if (typeof position.file !== 'string' || typeof position.pos !== 'number') {
+    throw new BadInputError(`--resume: ${key} holds no position that sync stored; run sync once without --resume`)
+  }
   return {file: position.file, pos: position.pos}
 }

@@ -4,6 +4,7 @@ import type {WorkbenchOptions} from '../run/workbench.js'
 import {binlogChannel, syncPositionKey} from '../stores/keys.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
+import {storeFailure} from '../stores/store-failure.js'
 import {delay} from '../util/delay.js'
 import {type Percentiles, percentiles} from '../util/percentiles.js'
 import {binlogEnd} from './binlog-check.js'
@@ -47,6 +48,14 @@ export interface SyncBenchRound {
  * (set or invalidate, position, PUBLISH on the prefix's channel). Works only in cachesim's table.
  */
 export async function benchSync(options: SyncBenchOptions): Promise<SyncBenchRound[]> {
+  try {
+    return await bench(options)
+  } catch (error) {
+    throw storeFailure(options.stores, error)
+  }
+}
+
+async function bench(options: SyncBenchOptions): Promise<SyncBenchRound[]> {
   const store = await MysqlStore.connect(options.stores.mysql, {database: false})
   await store.ensureSchema()
   await store.close()

@@ -175,10 +175,5 @@ function combine(errors: unknown[]): unknown {
   if (errors.length === 1) return errors[0]
   const unavailable = errors.filter((e): e is StoreUnavailableError => e instanceof StoreUnavailableError)
   if (unavailable.length !== errors.length) return errors[0]
-  return new CachesimError(
-    `cannot reach MySQL at ${unavailable[0]!.url} nor Redis at ${unavailable[1]!.url}: ${unavailable
-      .map((e) => e.message.replace(/^cannot reach \w+ at \S+ /, ''))
-      .join('; ')}`,
-    ExitCode.storeUnavailable,
-  )
+  return new CachesimError(unavailable.map((e) => e.message).join('; '), ExitCode.storeUnavailable)
 }

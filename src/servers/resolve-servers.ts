@@ -37,7 +37,9 @@ export interface ResolvedServers {
 
 /**
  * Decides which servers a command runs against. Under auto nothing changes while the given URLs
- * answer (and fit); only a store that does not is replaced by a private one, and onNote says so.
+ * answer (and fit); only a store that is not there (connection refused, no such host, no answer)
+ * or keeps no ROW binlog when one is needed is replaced by a private one, and onNote says so. A
+ * store that answers and refuses us (a wrong password, too many connections) is an error.
  */
 export async function resolveServers(options: ResolveServersOptions): Promise<ResolvedServers> {
   const {stores, mode} = options
@@ -51,6 +53,10 @@ export async function resolveServers(options: ResolveServersOptions): Promise<Re
     if (problem) throw problem
     return external(stores)
   }
+  // A server that answered and refused us (a wrong password, no privileges) is the user's to fix:
+  // replacing it would hide the mistake behind a run on other servers.
+  const refusal = [mysqlProblem, redisProblem].find((p) => p !== undefined && !replaceable(p))
+  if (refusal) throw refusal
   const needMysql = mysqlProblem !== undefined || Boolean(options.replica)
   if (!needMysql && !redisProblem) return external(stores)
   const why = [mysqlProblem, redisProblem].flatMap((p) => (p ? [describe(p)] : []))
@@ -114,9 +120,14 @@ async function probeRedis(stores: WorkbenchOptions): Promise<Error | undefined> 
   }
 }
 
+/** Under auto, only a server that is not there, or has no ROW binlog when one is needed, gives way to a private one. */
+function replaceable(problem: Error): boolean {
+  return problem instanceof BinlogOffError || (problem instanceof StoreUnavailableError && !problem.answered)
+}
+
 /** "MySQL at URL did not answer (connection refused)", short enough for the one-line note. */
 function describe(problem: Error): string {
-  if (problem instanceof StoreUnavailableError) return problem.message.replace(/^cannot reach (\w+) at (\S+) \(([^)]*)\).*$/, '$1 at $2 did not answer ($3)')
+  if (problem instanceof StoreUnavailableError) return `${problem.store} at ${problem.url} did not answer (${problem.reason})`
   if (problem instanceof BinlogOffError) return problem.message.replace(/;.*$/, '')
   return problem.message
 }

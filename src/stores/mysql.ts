@@ -2,7 +2,8 @@ import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
 import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
-import {describeConnectError} from './connect-error.js'
+import {connectFailure} from './connect-error.js'
+import {mysqlFailure} from './store-failure.js'
 import type {MysqlTarget} from './urls.js'
 
 /** cachesim's one table. The comment marks it as ours: a table of that name without it is never touched. */
@@ -68,15 +69,20 @@ export class MysqlStore {
 
   /** Creates cachesim's database and table when missing; refuses a same-named table that is not ours. */
   async ensureSchema(): Promise<void> {
-    this.queries += await ensureOwnTable(
-      this.connection,
-      this.target.database,
-      TABLE,
-      `id BIGINT NOT NULL PRIMARY KEY,
+    try {
+      this.queries += await ensureOwnTable(
+        this.connection,
+        this.target.database,
+        TABLE,
+        `id BIGINT NOT NULL PRIMARY KEY,
         value BIGINT NULL,
         version BIGINT NOT NULL DEFAULT 0`,
-    )
-    await this.run(`USE ${quoteId(this.target.database)}`)
+      )
+      await this.run(`USE ${quoteId(this.target.database)}`)
+    } catch (error) {
+      // A user who may not create or use the database: the server's answer, on one line.
+      throw mysqlFailure(this.target, error) ?? error
+    }
   }
 
   async select(id: number): Promise<number | null> {
@@ -220,7 +226,7 @@ export async function openMysqlConnection(target: MysqlTarget, options: {databas
       trace: false,
     })
   } catch (error) {
-    throw unavailable(target, error)
+    throw connectFailure('MySQL', target.display, error, target.user)
   }
   // A stray connection error (server gone) must not crash the process; the next query reports it.
   connection.on('error', () => {})
@@ -261,10 +267,3 @@ export async function refuseForeignTable(connection: mysql.Connection, database:
 export function quoteId(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`'
 }
-
-function unavailable(target: MysqlTarget, error: unknown): StoreUnavailableError {
-  const e = error as {code?: string; message?: string}
-  const reason = describeConnectError(e.code, e.message, target.user)
-  return new StoreUnavailableError('MySQL', target.display, reason, {cause: error})
-}
-

@@ -2,7 +2,7 @@ import {Redis} from 'ioredis'
 
 import {StoreError} from '../errors/store-error.js'
 import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
-import {describeConnectError} from './connect-error.js'
+import {connectFailure} from './connect-error.js'
 import type {RedisTarget} from './urls.js'
 
 /** Deletes the key only while it still holds our token: a lock is never released by a bare DEL. */
@@ -67,10 +67,7 @@ export class RedisStore {
       if (/DB index is out of range/i.test(e.message ?? '')) {
         throw new StoreError('Redis', `${target.display} has no database ${client.options.db}; use a smaller number in the URL's path, e.g. /0`, {cause: error})
       }
-      const reason = /NOAUTH|WRONGPASS|invalid password/i.test(e.message ?? '')
-        ? 'authentication failed: check the password in the URL'
-        : describeConnectError(e.code, e.message)
-      throw new StoreUnavailableError('Redis', target.display, reason, {cause: error})
+      throw connectFailure('Redis', target.display, lastError ?? error)
     }
     return client
   }

@@ -9,8 +9,9 @@ import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {ServersDownResult, ServersStatusResult, ServersUpResult} from '../../src/servers/manage.js'
+import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
-import {removeTestData, runCli, testCacheDir, testDatabase} from '../helpers/stores.js'
+import {removeTestData, runCli, testCacheDir, testDatabase, testMysqlUrl} from '../helpers/stores.js'
 
 let dir: string
 const runs = path.join(testCacheDir, 'runs')
@@ -118,6 +119,59 @@ describe('cachesim servers up | status | down', () => {
   })
 })
 
+describe('--servers auto and a server that answers but refuses', () => {
+  let guarded: PrivateServers
+  let guardedMysql: URL
+
+  before(async () => {
+    // Servers of the test's own that a user may not simply use: Redis wants a password, and
+    // MariaDB has a user who may log in but not create cachesim's database.
+    guarded = await startPrivateServers({database: testDatabase})
+    const redis = new Redis(guarded.redisUrl!)
+    await redis.config('SET', 'requirepass', 's3cret')
+    redis.disconnect()
+    guardedMysql = new URL(guarded.mysqlUrl!)
+    const root = await mysql.createConnection({host: guardedMysql.hostname, port: Number(guardedMysql.port), user: 'root'})
+    await root.query("CREATE USER 'reader'@'%' IDENTIFIED BY 'pw'")
+    await root.end()
+  })
+
+  after(async () => {
+    await guarded?.stop()
+  })
+
+  /** Runs a scenario under --servers auto; a refusal must be the error, not a reason to start servers. */
+  async function refused(env: Record<string, string>): Promise<string> {
+    const before = existsSync(runs) ? readdirSync(runs) : []
+    const result = await runCli(['run', 'uu-two-writers'], {env})
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line, and no note of private servers: ${result.stderr}`)
+    assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], before, 'no servers were started for the run')
+    assert.doesNotMatch(result.stderr, /s3cret|wrong-pw/)
+    return result.stderr
+  }
+
+  it('Redis without the password it wants (NOAUTH)', async () => {
+    const stderr = await refused({CACHESIM_REDIS_URL: guarded.redisUrl!})
+    assert.match(stderr, /^Error: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 refused cachesim \(it wants a password and none was given\): fix the password in --redis/)
+  })
+
+  it('Redis with a wrong password (WRONGPASS)', async () => {
+    const url = new URL(guarded.redisUrl!)
+    url.password = 'wrong-pw'
+    const stderr = await refused({CACHESIM_REDIS_URL: url.toString()})
+    assert.match(stderr, /^Error: Redis at redis:\/\/:\*\*\*\*@127\.0\.0\.1:\d+\/0 refused cachesim \(wrong user or password\)/)
+  })
+
+  it('MySQL whose user may log in but not create the database', async () => {
+    const url = new URL(guardedMysql)
+    url.username = 'reader'
+    url.password = 'pw'
+    const stderr = await refused({CACHESIM_MYSQL_URL: url.toString()})
+    assert.match(stderr, /^Error: MySQL: mysql:\/\/reader:\*\*\*\*@\S+ refused: Access denied for user 'reader'@'%' to database '\w+'; give user reader what cachesim needs there/)
+  })
+})
+
 describe('servers started for a run never outlive it', () => {
   it('--servers auto starts private ones only when a URL does not answer, and stops them after', async () => {
     const result = await runCli(['run', 'uu-two-writers', '--json'], {env: {CACHESIM_MYSQL_URL: `mysql://root@127.0.0.1:1/${testDatabase}`}})
@@ -125,6 +179,18 @@ describe('servers started for a run never outlive it', () => {
     assert.match(result.stderr, /^cachesim: MySQL at mysql:\/\/root@127\.0\.0\.1:1\/\S+ did not answer \(connection refused\); started MariaDB mysql:\/\/root@127\.0\.0\.1:\d+\/\S+ for this run/)
     assert.equal((JSON.parse(result.stdout) as {divergent: boolean}[])[0]!.divergent, true, 'the run ran, on the private MariaDB')
     assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [], 'and its servers are gone')
+  })
+
+  it('--servers auto does not replace a MySQL that refuses the user: exit 3, one line', async () => {
+    const wrongUser = new URL(testMysqlUrl)
+    wrongUser.username = 'nouser'
+    wrongUser.password = 's3cret'
+    const result = await runCli(['run', 'uu-two-writers'], {env: {CACHESIM_MYSQL_URL: wrongUser.toString()}})
+    assert.equal(result.code, 3, result.stderr)
+    assert.match(result.stderr, /^Error: MySQL at mysql:\/\/nouser:\*\*\*\*@\S+ refused cachesim \(access denied for user nouser\): fix the user or password in --mysql/)
+    assert.equal(result.stderr.trim().split('\n').length, 1, 'no private servers were started')
+    assert.doesNotMatch(result.stderr, /s3cret/)
+    assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [])
   })
 
   it('without the binaries, --servers auto says which URL did not answer and how to get servers', async () => {
