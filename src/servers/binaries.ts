@@ -1,8 +1,9 @@
 import {execFile} from 'node:child_process'
-import {access, constants, mkdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
+import {access, constants, readFile, rename, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
+import {makeDir} from './make-dir.js'
 import {cacheRoot} from './paths.js'
 
 /** The programs private servers are made from. */
@@ -86,7 +87,7 @@ async function mariadbVersion(binary: string): Promise<string | undefined> {
   if (version) {
     // Best effort, written whole (rename): a lost race only means asking again next time.
     const temporary = `${memo}.${process.pid}`
-    await mkdir(cacheRoot(), {recursive: true})
+    await makeDir(cacheRoot())
       .then(() => writeFile(temporary, JSON.stringify({...known, [stamp]: version})))
       .then(() => rename(temporary, memo))
       .catch(() => {})

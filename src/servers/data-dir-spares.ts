@@ -1,8 +1,9 @@
 import {spawn} from 'node:child_process'
-import {mkdir, readdir, rename} from 'node:fs/promises'
+import {readdir, rename} from 'node:fs/promises'
 import path from 'node:path'
 
 import {copyDir} from './copy-dir.js'
+import {makeDir} from './make-dir.js'
 
 /** Copies kept ready beside a template; one is enough for a start, a second for its replica. */
 const SPARES = 2
@@ -42,7 +43,7 @@ async function readySpares(spares: string): Promise<string[]> {
  */
 export async function refillSpares(template: string): Promise<void> {
   const spares = `${template}.spares`
-  await mkdir(spares, {recursive: true})
+  await makeDir(spares)
   const entries = await readdir(spares)
   const missing = SPARES - entries.length
   for (let i = 0; i < missing; i++) {

@@ -1,11 +1,12 @@
 import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdir, rename, rm, stat} from 'node:fs/promises'
+import {rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
 import {PrivateServerError} from '../errors/private-server-error.js'
 import type {ServerBinaries} from './binaries.js'
+import {makeDir} from './make-dir.js'
 import {templatesDir} from './paths.js'
 
 /** Small InnoDB files: a throwaway server needs no 96 MB redo log, and copying stays ~tens of ms. */
@@ -25,7 +26,7 @@ export function userArgs(): string[] {
 export async function mariadbTemplate(binaries: ServerBinaries): Promise<{dir: string; created: boolean}> {
   const dir = path.join(templatesDir(), `mariadb-${binaries.mariadbVersion}-${await binaryStamp(binaries.mariadbd)}`)
   if (await exists(path.join(dir, 'mysql'))) return {dir, created: false}
-  await mkdir(templatesDir(), {recursive: true})
+  await makeDir(templatesDir())
   const temporary = `${dir}.tmp-${process.pid}-${Date.now()}`
   try {
     await promisify(execFile)(

@@ -16,8 +16,16 @@ export interface RecordedProcess {
 
 const PIDS = 'pids'
 
+/**
+ * Writes the record; throws when the set's directory is gone (`servers down` ran meanwhile): a set
+ * directory is never made again behind the back of whoever removed it.
+ */
 export function recordProcess(setDir: string, process: RecordedProcess): void {
-  mkdirSync(path.join(setDir, PIDS), {recursive: true})
+  try {
+    mkdirSync(path.join(setDir, PIDS))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
   writeFileSync(path.join(setDir, PIDS, `${process.name}.json`), JSON.stringify(process))
 }
 

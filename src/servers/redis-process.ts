@@ -1,12 +1,15 @@
 import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
+import {PrivateServerError} from '../errors/private-server-error.js'
 import {startServerProcess, type StartedProcess} from './server-process.js'
 
 /** Starts redis-server on 127.0.0.1 only, keeping nothing on disk (no RDB, no AOF). */
 export async function startRedis(redisServer: string, setDir: string): Promise<StartedProcess> {
   const dir = path.join(setDir, 'redis')
-  await mkdir(dir, {recursive: true})
+  await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw new PrivateServerError('Redis', `cannot make ${dir}: ${error.message}`, {cause: error})
+  })
   const logFile = path.join(setDir, 'redis.log')
   return startServerProcess({
     name: 'redis',

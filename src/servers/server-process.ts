@@ -45,7 +45,13 @@ export async function startServerProcess(spec: ServerProcessSpec): Promise<Start
       const error = await new Promise<Error>((resolve) => child.once('error', resolve))
       throw new PrivateServerError(spec.label, `${spec.binary}: ${error.message}`, {cause: error})
     }
-    recordProcess(spec.setDir, {name: spec.name, pid: child.pid, marker: spec.marker(port)})
+    try {
+      recordProcess(spec.setDir, {name: spec.name, pid: child.pid, marker: spec.marker(port)})
+    } catch (error) {
+      // Unrecorded, nothing could ever find it again: it must not outlive this moment.
+      child.kill('SIGKILL')
+      throw new PrivateServerError(spec.label, `${spec.setDir} was removed while it started`, {cause: error})
+    }
     child.unref()
     let exited: number | string | null | undefined
     child.once('exit', (code, signal) => (exited = code ?? signal))

@@ -1,9 +1,10 @@
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {mkdir, readdir} from 'node:fs/promises'
+import {readdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import {PrivateServerError} from '../errors/private-server-error.js'
+import {makeDir} from './make-dir.js'
 
 /**
  * A server set's directory: the data of its servers, their logs and pids, and state.json. The
@@ -36,7 +37,7 @@ export interface ServerSetState {
 
 /** Makes the directory (or adopts an empty one) and marks it as cachesim's. */
 export async function createSetDir(dir: string): Promise<void> {
-  await mkdir(dir, {recursive: true})
+  await makeDir(dir)
   const entries = await readdir(dir)
   if (entries.length > 0 && !entries.includes(MARK)) {
     throw new BadInputError(`${dir} is not empty and was not made by cachesim; choose another --dir`)

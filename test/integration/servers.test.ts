@@ -108,6 +108,31 @@ describe('cachesim servers up | status | down', () => {
     assert.equal(existsSync(setDir), false, 'no data directory is left')
   })
 
+  it('a --dir that is a file: exit 2, one line naming the directory and why', async () => {
+    const file = path.join(dir, 'a-file')
+    await writeFile(file, '')
+    for (const target of [file, path.join(file, 'sub')]) {
+      const result = await runCli(['servers', 'up', '--dir', target])
+      assert.equal(result.code, 2, result.stderr)
+      assert.equal(result.stderr.trim(), `Error: cannot make the servers' directory ${target}: ${file} is a file, not a directory`)
+    }
+  })
+
+  it('a --dir under /proc, /sys or /dev is refused at once (Node\'s recursive mkdir would spin forever on /proc)', async () => {
+    for (const target of ['/proc/cachesim-x', '/proc/self/x/y', '/sys/cachesim-x', '/dev/cachesim-x']) {
+      let pid = 0
+      const started = Date.now()
+      const watchdog = setTimeout(() => pid && process.kill(pid, 'SIGKILL'), 15_000)
+      const result = await runCli(['servers', 'up', '--dir', target], {onSpawn: (p) => (pid = p)})
+      clearTimeout(watchdog)
+      assert.equal(result.signal, null, `${target}: still running after 15 s`)
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr.trim(), new RegExp(`^Error: cannot make the servers' directory ${target}: /(proc|sys|dev) belongs to the kernel, not a place for files$`))
+      assert.ok(Date.now() - started < 10_000)
+    }
+    assert.equal(existsSync('/dev/cachesim-x'), false)
+  })
+
   it('refuses a --dir that holds files cachesim did not make', async () => {
     const foreign = path.join(dir, 'foreign')
     await rm(foreign, {recursive: true, force: true})
