@@ -1,19 +1,41 @@
-import {readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync, readlinkSync} from 'node:fs'
 
-/** Pids of running processes whose command line contains `text` (Linux /proc). */
-export function pidsWithCommandLine(text: string): number[] {
+/** Pids of running processes (not zombies) that `matches` accepts, given their command line and working directory (Linux /proc). */
+function pidsWhere(matches: (cmdline: string, cwd: string) => boolean): number[] {
   return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
     .flatMap((name) => {
       try {
         const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ')
         const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
         const zombie = stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-        return cmdline.includes(text) && !zombie ? [Number(name)] : []
+        let cwd = ''
+        try {
+          cwd = readlinkSync(`/proc/${name}/cwd`)
+        } catch {
+          // another user's process
+        }
+        return !zombie && matches(cmdline, cwd) ? [Number(name)] : []
       } catch {
         return []
       }
     })
+}
+
+/** Pids of running processes whose command line contains `text`. */
+export function pidsWithCommandLine(text: string): number[] {
+  return pidsWhere((cmdline) => cmdline.includes(text))
+}
+
+/**
+ * Pids of running processes that live in `dir`: a path under it in their command line, or their
+ * working directory under it (Redis shows no path once started; it works in its --dir). Exactly
+ * under it: /tmp/cache-t123 must never match the processes of /tmp/cache-t1234, another test
+ * process's (pids wrap at 32768 here, so both can run at once).
+ */
+export function pidsUnder(dir: string): number[] {
+  const inside = `${dir}/`
+  return pidsWhere((cmdline, cwd) => cmdline.includes(inside) || `${cwd.replace(/ \(deleted\)$/, '')}/`.startsWith(inside))
 }
 
 /** Polls `check` every 20 ms until it is true or `ms` have passed; returns its last answer. */

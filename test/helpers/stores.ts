@@ -10,7 +10,7 @@ import {Redis} from 'ioredis'
 import type {WorkbenchOptions} from '../../src/run/workbench.js'
 import type {StoreSet} from '../../src/run/workbenches.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
-import {pidsWithCommandLine} from './processes.js'
+import {pidsUnder} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
 
 /**
@@ -47,8 +47,8 @@ export async function removeTestData(): Promise<void> {
     cursor = next
   } while (cursor !== '0')
   await redis.quit()
-  // Background copies of a data directory (spares) may still be running: end them first.
-  for (const pid of pidsWithCommandLine(testCacheDir)) process.kill(pid, 'SIGKILL')
+  // Background copies of a data directory (spares), or servers a failed test left: end them first.
+  for (const pid of pidsUnder(testCacheDir)) process.kill(pid, 'SIGKILL')
   await rm(testCacheDir, {recursive: true, force: true, maxRetries: 5, retryDelay: 100})
 }
 

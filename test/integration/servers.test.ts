@@ -10,7 +10,7 @@ import {Redis} from 'ioredis'
 
 import type {ServersDownResult, ServersStatusResult, ServersUpResult} from '../../src/servers/manage.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
-import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
+import {eventually, pidsUnder, pidsWithCommandLine} from '../helpers/processes.js'
 import {removeTestData, runCli, testCacheDir, testDatabase, testMysqlUrl} from '../helpers/stores.js'
 
 let dir: string
@@ -23,7 +23,7 @@ before(async () => {
 after(async () => {
   // Whatever a failed test left: stop it the way a user would, then remove the rest.
   await runCli(['servers', 'down', '--dir', path.join(dir, 'set')])
-  for (const pid of [...pidsWithCommandLine(testCacheDir), ...pidsWithCommandLine(dir)]) process.kill(pid, 'SIGKILL')
+  for (const pid of [...pidsUnder(testCacheDir), ...pidsUnder(dir)]) process.kill(pid, 'SIGKILL')
   await rm(dir, {recursive: true, force: true})
   await removeTestData()
 })
