@@ -1,9 +1,11 @@
 import {PrivateServerError} from '../errors/private-server-error.js'
+import {ServersBusyError} from '../errors/servers-busy-error.js'
 import {findServerBinaries, INSTALL_HINT} from './binaries.js'
-import {runsDir} from './paths.js'
+import {defaultServersDir, runsDir} from './paths.js'
 import {isAlive} from './processes.js'
 import {addReplica, inspectServerSet, startServerSet, stopServerSet} from './server-set.js'
-import {createSetDir, isSetDir, type ServerSetState, setDirsUnder, setMaker} from './set-dir.js'
+import {createSetDir, isSetDir, type ServerSetState, setDirsUnder, startingIn} from './set-dir.js'
+import {stopStrayServers, type StrayServer} from './strays.js'
 
 /** One server of a set, as `servers up` and `servers status` report it. */
 export interface ServerReport {
@@ -24,6 +26,8 @@ export interface ServersUpResult {
   madeTemplate: boolean
   /** Sets of runs whose cachesim died, stopped and removed on the way. */
   cleaned: string[]
+  /** Servers whose set directory was gone (removed by hand), stopped on the way. */
+  strays: StrayServer[]
 }
 
 export interface ServersDownResult {
@@ -33,6 +37,7 @@ export interface ServersDownResult {
   /** Whether a set directory was there and is now gone. */
   removed: boolean
   cleaned: string[]
+  strays: StrayServer[]
 }
 
 export interface RunSetReport {
@@ -47,23 +52,22 @@ export interface ServersStatusResult {
   /** Sets started by running cachesim commands (--servers private|auto). */
   runs: RunSetReport[]
   cleaned: string[]
+  strays: StrayServer[]
 }
 
 /** `cachesim servers up`: starts the set in `dir`, or reports the one already running there. */
 export async function serversUp(dir: string, options: {replica: boolean}): Promise<ServersUpResult> {
-  const cleaned = await cleanStaleRuns()
+  const {cleaned, strays} = await cleanUp(dir)
   if (isSetDir(dir)) {
     const {state, running} = inspectServerSet(dir)
     const all = state && ['mysql', 'redis'].every((name) => running.includes(name)) && (!state.replica || running.includes('replica'))
     if (state && all) {
       const lookup = await findServerBinaries()
       const next = options.replica && !state.replica && lookup.found ? await addReplica(lookup.binaries, dir, state, 'cachesim') : state
-      return {dir, alreadyRunning: true, servers: reports(next, inspectServerSet(dir).running), startMs: 0, madeTemplate: false, cleaned}
+      return {dir, alreadyRunning: true, servers: reports(next, inspectServerSet(dir).running), startMs: 0, madeTemplate: false, cleaned, strays}
     }
-    const maker = setMaker(dir)
-    if (!state && maker !== undefined && maker !== process.pid && isAlive(maker)) {
-      throw new PrivateServerError('servers', `another cachesim (pid ${maker}) is starting servers in ${dir} right now`)
-    }
+    const starting = startingIn(dir)
+    if (starting !== undefined) throw new ServersBusyError(dir, starting)
     // Left over from a set that died (a reboot, a kill): start afresh.
     await stopServerSet(dir)
   }
@@ -71,26 +75,47 @@ export async function serversUp(dir: string, options: {replica: boolean}): Promi
   if (!lookup.found) throw new PrivateServerError('servers', `no ${lookup.missing.join(', ')} on this machine; ${INSTALL_HINT}`)
   await createSetDir(dir)
   const state = await startServerSet(lookup.binaries, dir, {mysql: true, redis: true, replica: options.replica, owner: null, database: 'cachesim'})
-  return {dir, alreadyRunning: false, servers: reports(state, ['mysql', 'redis', 'replica']), startMs: Math.round(state.startMs), madeTemplate: state.madeTemplate, cleaned}
+  return {
+    dir,
+    alreadyRunning: false,
+    servers: reports(state, ['mysql', 'redis', 'replica']),
+    startMs: Math.round(state.startMs),
+    madeTemplate: state.madeTemplate,
+    cleaned,
+    strays,
+  }
 }
 
 /** `cachesim servers down`: stops exactly what `up` recorded in `dir` and removes the directory. */
 export async function serversDown(dir: string): Promise<ServersDownResult> {
-  const cleaned = await cleanStaleRuns()
-  if (!isSetDir(dir)) return {dir, stopped: [], removed: false, cleaned}
+  const {cleaned, strays} = await cleanUp(dir)
+  if (!isSetDir(dir)) return {dir, stopped: [], removed: false, cleaned, strays}
+  // Stopping servers that are still being started races their starter: it waits until they answer.
+  const starting = startingIn(dir)
+  if (starting !== undefined) throw new ServersBusyError(dir, starting)
   const {stopped} = await stopServerSet(dir)
-  return {dir, stopped, removed: !isSetDir(dir), cleaned}
+  return {dir, stopped, removed: !isSetDir(dir), cleaned, strays}
 }
 
 /** `cachesim servers status`: what runs in `dir` and for running commands; stale sets are cleaned up. */
 export async function serversStatus(dir: string): Promise<ServersStatusResult> {
-  const cleaned = await cleanStaleRuns()
+  const {cleaned, strays} = await cleanUp(dir)
   const {state, running} = inspectServerSet(dir)
   const runs = setDirsUnder(runsDir()).map((runDir) => {
     const inspected = inspectServerSet(runDir)
     return {dir: runDir, owner: inspected.state?.owner ?? null, servers: inspected.state ? reports(inspected.state, inspected.running) : []}
   })
-  return {dir, servers: state ? reports(state, running) : [], runs, cleaned}
+  return {dir, servers: state ? reports(state, running) : [], runs, cleaned, strays}
+}
+
+/**
+ * What up, down and status do first: stop what nothing else will. Sets of runs whose cachesim
+ * died, and servers whose set directory is gone (`dir`, the default servers/ and the runs').
+ */
+async function cleanUp(dir: string): Promise<{cleaned: string[]; strays: StrayServer[]}> {
+  const cleaned = await cleanStaleRuns()
+  const strays = await stopStrayServers({sets: [dir, defaultServersDir()], parents: [runsDir()]})
+  return {cleaned, strays}
 }
 
 /**

@@ -29,7 +29,7 @@ export function startMariadb(options: MariadbOptions): Promise<StartedProcess> {
     binary: options.binaries.mariadbd,
     setDir,
     logFile,
-    marker: () => `--datadir=${datadir}`,
+    markers: () => [`--datadir=${datadir}`],
     args: (port) => [
       '--no-defaults',
       `--datadir=${datadir}`,

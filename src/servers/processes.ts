@@ -10,8 +10,12 @@ import path from 'node:path'
 export interface RecordedProcess {
   name: string
   pid: number
-  /** A string the process's command line contains (its data directory, or its port). */
-  marker: string
+  /**
+   * Strings one of which the process's command line contains, as a whole word, from the moment it
+   * runs: its data directory; for Redis, which rewrites its command line once started, its port
+   * as given (`--port N`) and as shown afterwards (`127.0.0.1:N`).
+   */
+  markers: string[]
 }
 
 const PIDS = 'pids'
@@ -38,8 +42,10 @@ export function recordedProcesses(setDir: string): RecordedProcess[] {
   }
   return names.flatMap((name) => {
     try {
-      const recorded = JSON.parse(readFileSync(path.join(setDir, PIDS, name), 'utf8')) as RecordedProcess
-      return Number.isInteger(recorded.pid) && recorded.pid > 1 ? [recorded] : []
+      // Sets recorded before `markers` had one `marker`.
+      const {marker, ...recorded} = JSON.parse(readFileSync(path.join(setDir, PIDS, name), 'utf8')) as RecordedProcess & {marker?: string}
+      const markers = (recorded.markers ?? (marker === undefined ? [] : [marker])).filter((m) => typeof m === 'string' && m !== '')
+      return Number.isInteger(recorded.pid) && recorded.pid > 1 && markers.length > 0 ? [{...recorded, markers}] : []
     } catch {
       return []
     }
@@ -78,9 +84,20 @@ export function commandLine(pid: number): string | undefined {
   }
 }
 
-/** The recorded process is still ours: alive, and its command line still carries the marker. */
+/** The recorded process is still ours: alive, and its command line carries one of its markers as whole words. */
 export function isRunning(recorded: RecordedProcess): boolean {
-  return isAlive(recorded.pid) && (commandLine(recorded.pid)?.includes(recorded.marker) ?? false)
+  if (!isAlive(recorded.pid)) return false
+  const line = commandLine(recorded.pid)
+  return line !== undefined && recorded.markers.some((marker) => hasWords(line, marker))
+}
+
+/** `127.0.0.1:4400` is not in `redis-server 127.0.0.1:44009`, nor `/a/set` in `/a/set2/mysql`. */
+function hasWords(line: string, words: string): boolean {
+  for (let at = line.indexOf(words); at !== -1; at = line.indexOf(words, at + 1)) {
+    const after = line[at + words.length]
+    if ((at === 0 || /\s/.test(line[at - 1]!)) && (after === undefined || /\s/.test(after))) return true
+  }
+  return false
 }
 
 /**
@@ -103,7 +120,7 @@ export function killRecorded(setDir: string): RecordedProcess[] {
 }
 
 /** Waits until none of these processes runs, for at most `ms`; true when all are gone. */
-export async function waitGone(processes: readonly RecordedProcess[], ms = 5000): Promise<boolean> {
+export async function waitGone(processes: readonly {pid: number}[], ms = 5000): Promise<boolean> {
   const deadline = Date.now() + ms
   while (processes.some((p) => isAlive(p.pid))) {
     if (Date.now() > deadline) return false

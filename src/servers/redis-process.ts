@@ -18,8 +18,9 @@ export async function startRedis(redisServer: string, setDir: string): Promise<S
     binary: redisServer,
     setDir,
     logFile,
-    // redis-server replaces its command line with "redis-server 127.0.0.1:PORT".
-    marker: (port) => `127.0.0.1:${port}`,
+    // redis-server starts with the arguments below, and once it has set up replaces them with
+    // "redis-server 127.0.0.1:PORT": a stop in between must still find it.
+    markers: (port) => [`--port ${port}`, `127.0.0.1:${port}`],
     args: (port) => [
       '--port', String(port),
       '--bind', '127.0.0.1',

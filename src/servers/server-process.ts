@@ -14,8 +14,8 @@ export interface ServerProcessSpec {
   kind: 'mysql' | 'redis'
   binary: string
   args: (port: number) => string[]
-  /** A string the running process's command line contains, so that its pid is never mistaken. */
-  marker: (port: number) => string
+  /** Strings one of which the process's command line contains from the moment it runs, so that its pid is never mistaken. */
+  markers: (port: number) => string[]
   setDir: string
   /** The server's own log, quoted when it fails to start. */
   logFile: string
@@ -46,7 +46,7 @@ export async function startServerProcess(spec: ServerProcessSpec): Promise<Start
       throw new PrivateServerError(spec.label, `${spec.binary}: ${error.message}`, {cause: error})
     }
     try {
-      recordProcess(spec.setDir, {name: spec.name, pid: child.pid, marker: spec.marker(port)})
+      recordProcess(spec.setDir, {name: spec.name, pid: child.pid, markers: spec.markers(port)})
     } catch (error) {
       // Unrecorded, nothing could ever find it again: it must not outlive this moment.
       child.kill('SIGKILL')

@@ -3,8 +3,9 @@ import {readdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import {BadInputError} from '../errors/bad-input-error.js'
-import {PrivateServerError} from '../errors/private-server-error.js'
+import {ServersBusyError} from '../errors/servers-busy-error.js'
 import {makeDir} from './make-dir.js'
+import {isAlive} from './processes.js'
 
 /**
  * A server set's directory: the data of its servers, their logs and pids, and state.json. The
@@ -47,7 +48,7 @@ export async function createSetDir(dir: string): Promise<void> {
     writeFileSync(path.join(dir, MARK), `${process.pid}\nmade by cachesim; removed by cachesim servers down\n`, {flag: 'wx'})
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    throw new PrivateServerError('servers', `another cachesim (pid ${setMaker(dir) ?? '?'}) is starting servers in ${dir} right now`)
+    throw new ServersBusyError(dir, setMaker(dir))
   }
 }
 
@@ -59,6 +60,16 @@ export function setMaker(dir: string): number | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The pid of a cachesim that is starting servers in `dir` right now (it made the directory, is
+ * alive, and has not written state.json yet), or undefined.
+ */
+export function startingIn(dir: string): number | undefined {
+  const maker = setMaker(dir)
+  if (maker === undefined || maker === process.pid || readState(dir) !== undefined) return undefined
+  return isAlive(maker) ? maker : undefined
 }
 
 export function isSetDir(dir: string): boolean {

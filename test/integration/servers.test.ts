@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -10,6 +11,7 @@ import {Redis} from 'ioredis'
 
 import type {ServersDownResult, ServersStatusResult, ServersUpResult} from '../../src/servers/manage.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
+import {isRunning} from '../../src/servers/processes.js'
 import {eventually, pidsUnder, pidsWithCommandLine} from '../helpers/processes.js'
 import {removeTestData, runCli, testCacheDir, testDatabase, testMysqlUrl} from '../helpers/stores.js'
 
@@ -141,6 +143,61 @@ describe('cachesim servers up | status | down', () => {
     assert.equal(result.code, 2)
     assert.match(result.stderr, /is not empty and was not made by cachesim/)
     assert.ok(existsSync(path.join(dir, 'x')))
+  })
+})
+
+describe('no server outlives its directory', () => {
+  it('servers whose directory was removed by hand (rm -rf, not down) are stopped by the next status', async () => {
+    const setDir = path.join(dir, 'removed-by-hand')
+    const up = await runCli(['servers', 'up', '--dir', setDir, '--json'])
+    assert.equal(up.code, 0, up.stderr)
+    const pids = recordedPids(setDir)
+    await rm(setDir, {recursive: true, force: true})
+    assert.ok(pids.every(running), 'rm -rf alone leaves them running')
+    const status = await runCli(['servers', 'status', '--dir', setDir, '--json'])
+    assert.equal(status.code, 0, status.stderr)
+    const {strays} = JSON.parse(status.stdout) as ServersStatusResult
+    assert.deepEqual(strays.map((s) => [s.name, s.dir]).sort(), [['mysql', setDir], ['redis', setDir]])
+    assert.deepEqual(strays.map((s) => s.pid).sort(), [...pids].sort())
+    assert.ok(await eventually(() => pids.every((p) => !running(p))), 'both stopped')
+    const text = await runCli(['servers', 'status', '--dir', setDir])
+    assert.doesNotMatch(text.stdout, /left running/, 'and nothing is left for the next one')
+  })
+
+  it('a Redis is found by its recorded markers both before and after it rewrites its command line', async () => {
+    // The command line of a redis-server just spawned, and then the one it shows once started.
+    const script = 'setTimeout(() => {}, 60_000)'
+    const spawned = spawn(process.execPath, ['-e', script, '--', '--port', '45678', '--bind', '127.0.0.1'], {stdio: 'ignore'})
+    const titled = spawn(process.execPath, ['-e', script, '--', 'redis-server', '127.0.0.1:45678'], {stdio: 'ignore'})
+    try {
+      const markers = ['--port 45678', '127.0.0.1:45678']
+      assert.equal(isRunning({name: 'redis', pid: spawned.pid!, markers}), true)
+      assert.equal(isRunning({name: 'redis', pid: titled.pid!, markers}), true)
+      // Whole words only: another port that starts with the same digits is not ours.
+      assert.equal(isRunning({name: 'redis', pid: titled.pid!, markers: ['--port 4567', '127.0.0.1:4567']}), false)
+    } finally {
+      spawned.kill('SIGKILL')
+      titled.kill('SIGKILL')
+    }
+  })
+
+  it('servers down refuses while another cachesim is still starting servers in the directory', async () => {
+    const setDir = path.join(dir, 'starting')
+    await mkdir(setDir)
+    // What `up` leaves while its servers come up: the mark with its pid, no state.json yet.
+    const starter = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {stdio: 'ignore'})
+    try {
+      await writeFile(path.join(setDir, '.cachesim-servers'), `${starter.pid}\nmade by cachesim\n`)
+      const down = await runCli(['servers', 'down', '--dir', setDir])
+      assert.equal(down.code, 3, down.stderr)
+      assert.equal(down.stderr.trim(), `Error: another cachesim (pid ${starter.pid}) is starting servers in ${setDir} right now: wait until it is done (or stop it with Ctrl-C), then try again`)
+      assert.ok(existsSync(path.join(setDir, '.cachesim-servers')), 'nothing was removed under its feet')
+    } finally {
+      starter.kill('SIGKILL')
+    }
+    const later = await runCli(['servers', 'down', '--dir', setDir])
+    assert.equal(later.code, 0, 'once the starter is gone, down cleans up')
+    assert.equal(existsSync(setDir), false)
   })
 })
 
