@@ -1,9 +1,8 @@
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
-import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import {connectFailure} from './connect-error.js'
-import {mysqlFailure} from './store-failure.js'
+import {mysqlFailure, mysqlLost} from './store-failure.js'
 import type {MysqlTarget} from './urls.js'
 
 /** cachesim's one table. The comment marks it as ours: a table of that name without it is never touched. */
@@ -195,11 +194,7 @@ export class MysqlStore {
       return [result]
     } catch (error) {
       // A connection that is gone is the server's doing (exit 3), not a bug in cachesim.
-      const e = error as {fatal?: boolean; code?: string; message?: string}
-      if (e.fatal || /closed state|PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE/.test(`${e.code ?? ''} ${e.message ?? ''}`)) {
-        throw new StoreUnavailableError('MySQL', this.target.display, LOST_CONNECTION, {cause: error})
-      }
-      throw error
+      throw mysqlLost(this.target, error) ?? error
     }
   }
 }

@@ -1,8 +1,8 @@
 import {Redis} from 'ioredis'
 
 import {StoreError} from '../errors/store-error.js'
-import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import {connectFailure} from './connect-error.js'
+import {redisLost} from './store-failure.js'
 import type {RedisTarget} from './urls.js'
 
 /** Deletes the key only while it still holds our token: a lock is never released by a bare DEL. */
@@ -35,7 +35,7 @@ export class RedisStore {
     try {
       return await command()
     } catch (error) {
-      throw lostConnection(error, this.target) ?? error
+      throw redisLost(this.target, error) ?? error
     }
   }
 
@@ -149,11 +149,4 @@ export class RedisStore {
   destroy(): void {
     this.client.disconnect()
   }
-}
-
-/** A driver error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
-function lostConnection(error: unknown, target: RedisTarget): StoreUnavailableError | undefined {
-  const message = (error as {message?: string}).message ?? ''
-  if (!/Stream isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|socket closed/i.test(message)) return undefined
-  return new StoreUnavailableError('Redis', target.display, LOST_CONNECTION, {cause: error})
 }

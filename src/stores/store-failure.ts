@@ -1,69 +1,62 @@
 import {CachesimError} from '../errors/cachesim-error.js'
 import {StoreError} from '../errors/store-error.js'
-import {connectFailure, isNotThere} from './connect-error.js'
+import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import {connectFailure, isNotThere, isRefusal} from './connect-error.js'
 import type {MysqlTarget, RedisTarget} from './urls.js'
 
-/** What the drivers put on their errors (mysql2: code, fatal, sqlMessage; ioredis: name, message). */
+/** What the drivers put on their errors (mysql2: code, fatal, sqlMessage; ioredis: message). */
 interface DriverError {
   code?: string
   fatal?: boolean
   sqlState?: string
   sqlMessage?: string
-  name?: string
   message?: string
 }
-
-/** MySQL server errors that mean: the server is there, and will not let this user do that. */
-const MYSQL_REFUSALS = new Set([
-  'ER_ACCESS_DENIED_ERROR',
-  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
-  'ER_DBACCESS_DENIED_ERROR',
-  'ER_TABLEACCESS_DENIED_ERROR',
-  'ER_COLUMNACCESS_DENIED_ERROR',
-  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
-  'ER_PROCACCESS_DENIED_ERROR',
-  'ER_OPTION_PREVENTS_STATEMENT',
-  'ER_CON_COUNT_ERROR',
-  'ER_TOO_MANY_USER_CONNECTIONS',
-  'ER_HOST_IS_BLOCKED',
-  'ER_HOST_NOT_PRIVILEGED',
-  'ER_MUST_CHANGE_PASSWORD',
-  'ER_MUST_CHANGE_PASSWORD_LOGIN',
-])
 
 /** MySQL errors that mean the connection went away under us (the server stopped, or killed it). */
 const MYSQL_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'PROTOCOL_SEQUENCE_TIMEOUT'])
 
+/** ioredis's words for the same. */
+const REDIS_LOST = /Stream isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|socket closed/i
+
+/** A mysql2 error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
+export function mysqlLost(target: MysqlTarget, error: unknown): StoreUnavailableError | undefined {
+  const e = (error ?? {}) as DriverError
+  if (e.fatal !== true && !(e.code !== undefined && MYSQL_LOST.has(e.code)) && !/closed state/.test(e.message ?? '')) return undefined
+  return new StoreUnavailableError('MySQL', target.display, LOST_CONNECTION, {cause: error})
+}
+
+/** An ioredis error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
+export function redisLost(target: RedisTarget, error: unknown): StoreUnavailableError | undefined {
+  if (!REDIS_LOST.test(((error ?? {}) as DriverError).message ?? '')) return undefined
+  return new StoreUnavailableError('Redis', target.display, LOST_CONNECTION, {cause: error})
+}
+
 /**
- * A mysql2 error that says the server is gone or refused what cachesim asked, as the one-line
- * error a user sees (exit 3); undefined for anything else, which is cachesim's own bug.
+ * A mysql2 error that says the server is not there, refused what cachesim asked (privileges), or
+ * went away, as the one-line error a user sees (exit 3); undefined for anything else, which is
+ * cachesim's own bug.
  */
 export function mysqlFailure(target: MysqlTarget, error: unknown): CachesimError | undefined {
   if (error instanceof CachesimError) return error
   const e = (error ?? {}) as DriverError
   if (isNotThere(e.code)) return connectFailure('MySQL', target.display, error, target.user)
-  if (e.code !== undefined && MYSQL_REFUSALS.has(e.code)) {
+  if (isRefusal('MySQL', e)) {
     return new StoreError(
       'MySQL',
       `${target.display} refused: ${e.sqlMessage ?? e.message}; give user ${target.user} what cachesim needs there, name another in --mysql, or use --servers private`,
       {cause: error},
     )
   }
-  if ((e.code !== undefined && MYSQL_LOST.has(e.code)) || e.fatal === true) {
-    return new StoreError('MySQL', `lost the connection to ${target.display} (${e.message ?? e.code})`, {cause: error})
-  }
-  return undefined
+  return mysqlLost(target, error)
 }
 
-/** The same for an ioredis error: the connection closed, or the server refused us. */
+/** The same for an ioredis error. */
 export function redisFailure(target: RedisTarget, error: unknown): CachesimError | undefined {
   if (error instanceof CachesimError) return error
   const message = ((error ?? {}) as DriverError).message ?? ''
-  if (/^(NOAUTH|WRONGPASS|NOPERM)\b/.test(message)) return new StoreError('Redis', `${target.display} refused: ${message}`, {cause: error})
-  if (/^Connection is closed|^Stream isn't writeable|ECONNRESET|EPIPE/.test(message)) {
-    return new StoreError('Redis', `lost the connection to ${target.display} (${message})`, {cause: error})
-  }
-  return undefined
+  if (isRefusal('Redis', {message})) return new StoreError('Redis', `${target.display} refused: ${message}`, {cause: error})
+  return redisLost(target, error)
 }
 
 /**

@@ -51,12 +51,12 @@ interface RunningSync {
   done: Promise<CliResult>
 }
 
-/** Starts `cachesim sync` on the private servers and returns once it reads the binlog. */
-async function startSync(args: string[]): Promise<RunningSync> {
+/** Starts `cachesim sync` on the private servers (or others) and returns once it reads the binlog. */
+async function startSync(args: string[], urls: {mysqlUrl: string; redisUrl: string} = {mysqlUrl, redisUrl: servers.redisUrl!}): Promise<RunningSync> {
   let pid = 0
   let streaming = false
   const done = runCli(['sync', '--servers', 'external', ...args], {
-    env: {CACHESIM_MYSQL_URL: mysqlUrl, CACHESIM_REDIS_URL: servers.redisUrl!},
+    env: {CACHESIM_MYSQL_URL: urls.mysqlUrl, CACHESIM_REDIS_URL: urls.redisUrl},
     onSpawn: (p) => (pid = p),
     onStderr: (text) => (streaming ||= /sync: .*reading the binlog/.test(text)),
   })
@@ -176,6 +176,63 @@ describe('cachesim sync refuses bad input before it starts anything', () => {
       assert.deepEqual(readdirSync(runsDir), [path.basename(servers.dir)], 'no set of servers was made but the tests\' own')
     })
   }
+})
+
+describe('cachesim sync loses a server: exit 3 on one line, never an internal error', () => {
+  /** A sync on servers of this test's own, which it may stop and kill. */
+  async function syncOn(victim: PrivateServers, redisUrl: string) {
+    return startSync([], {mysqlUrl: victim.mysqlUrl!, redisUrl})
+  }
+
+  function assertLost(result: CliResult, pattern: RegExp): void {
+    assert.equal(result.code, 3, result.stderr)
+    assert.doesNotMatch(result.stderr, /internal error/)
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
+    assert.equal(errors.length, 1, result.stderr)
+    assert.match(errors[0]!, pattern)
+  }
+
+  it('MariaDB killed while sync connects (what QA saw: "Connection lost" at start)', async () => {
+    const victim = await startPrivateServers({database: testDatabase, redis: false})
+    const pid = victim.state.mysql!.pid
+    try {
+      // Stopped, the server still lets the kernel accept connections, so sync waits in the
+      // handshake; killed, it drops them: the server closed the connection before it answered.
+      process.kill(pid, 'SIGSTOP')
+      const done = runCli(['sync', '--servers', 'external'], {env: {CACHESIM_MYSQL_URL: victim.mysqlUrl!, CACHESIM_REDIS_URL: servers.redisUrl!}})
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      process.kill(pid, 'SIGKILL')
+      assertLost(await done, /^Error: (lost the connection to MySQL at |cannot (use|reach) MySQL at )mysql:\/\/root@127\.0\.0\.1:\d+\//)
+    } finally {
+      await victim.stop()
+    }
+  })
+
+  it('MariaDB killed while sync streams', async () => {
+    const victim = await startPrivateServers({database: testDatabase, redis: false})
+    try {
+      const sync = await syncOn(victim, servers.redisUrl!)
+      process.kill(victim.state.mysql!.pid, 'SIGKILL')
+      assertLost(await sync.done, /^Error: MySQL: reading the binlog of mysql:\/\/root@127\.0\.0\.1:\d+\/\w+ failed: /)
+    } finally {
+      await victim.stop()
+    }
+  })
+
+  it('Redis killed while sync streams: the next change says so', async () => {
+    const victim = await startPrivateServers({database: testDatabase})
+    try {
+      const sync = await syncOn(victim, victim.redisUrl!)
+      process.kill(victim.state.redis!.pid, 'SIGKILL')
+      const target = parseMysqlUrl(victim.mysqlUrl!)
+      const writer = await mysql.createConnection({host: target.host, port: target.port, user: 'root', database: testDatabase})
+      await writer.query('INSERT INTO cachesim_items (id, value, version) VALUES (1, 1, 0)')
+      await writer.end()
+      assertLost(await sync.done, /^Error: Redis: /)
+    } finally {
+      await victim.stop()
+    }
+  })
 })
 
 describe('cachesim sync against a server without a binlog', () => {
