@@ -1,6 +1,6 @@
-import mysql from 'mysql2/promise'
+import type mysql from 'mysql2/promise'
 
-import {connectFailure} from '../stores/connect-error.js'
+import {openMysqlConnection} from '../stores/mysql.js'
 import {mysqlFailure} from '../stores/store-failure.js'
 import type {MysqlTarget} from '../stores/urls.js'
 
@@ -9,18 +9,7 @@ import type {MysqlTarget} from '../stores/urls.js'
  * binary log off"), or undefined when it serves: log_bin on, ROW format, full row images.
  */
 export async function binlogProblem(target: MysqlTarget): Promise<string | undefined> {
-  let connection: mysql.Connection
-  try {
-    connection = await mysql.createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      ...(target.password === undefined ? {} : {password: target.password}),
-      connectTimeout: 3000,
-    })
-  } catch (error) {
-    throw connectFailure('MySQL', target.display, error, target.user)
-  }
+  const connection = await openMysqlConnection(target, {database: false})
   try {
     const [rows] = await connection.query<mysql.RowDataPacket[]>(
       'SELECT @@GLOBAL.log_bin AS logBin, @@GLOBAL.binlog_format AS format, @@GLOBAL.binlog_row_image AS image',
