@@ -1,12 +1,13 @@
 import type {Redis} from 'ioredis'
-import mysql from 'mysql2/promise'
+import type mysql from 'mysql2/promise'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import {BinlogOffError} from '../errors/binlog-off-error.js'
 import {StoreError} from '../errors/store-error.js'
+import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {WorkbenchOptions} from '../run/workbench.js'
 import {syncAppliedKey, syncPositionKey} from '../stores/keys.js'
-import {MysqlStore, TABLE} from '../stores/mysql.js'
+import {MysqlStore, openMysqlConnection, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {storeFailure} from '../stores/store-failure.js'
 import {binlogProblem} from './binlog-check.js'
@@ -76,14 +77,16 @@ async function sync(options: SyncOptions): Promise<SyncStats> {
   const keys = {prefix: stores.prefix}
   const positionKey = syncPositionKey(keys, tables)
   const redis = await RedisStore.openClient(stores.redis)
-  const connection = await mysql.createConnection({
-    host: stores.mysql.host,
-    port: stores.mysql.port,
-    user: stores.mysql.user,
-    ...(stores.mysql.password === undefined ? {} : {password: stores.mysql.password}),
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-  })
+  let connection: mysql.Connection
+  try {
+    connection = await openMysqlConnection(stores.mysql, {database: false})
+  } catch (error) {
+    redis.disconnect()
+    throw error
+  }
+  // Redis gone while no change comes (ioredis does not reconnect here): say so now, not at the next change.
+  const redisGone = new Promise<never>((_, reject) => redis.once('end', () => reject(new StoreUnavailableError('Redis', stores.redis.display, LOST_CONNECTION))))
+  redisGone.catch(() => {})
   let reader: BinlogReader | undefined
   const stats = new SyncStats()
   let timer: NodeJS.Timeout | undefined
@@ -112,7 +115,10 @@ async function sync(options: SyncOptions): Promise<SyncStats> {
     options.onStreaming?.(from === 'start' ? reader.position : from, snapshotRows)
     timer = setInterval(() => options.onProgress?.(stats), options.progressMs ?? 500)
     stats.position = reader.position
-    await pump(reader, applier, stats, signal, options.onApplied)
+    const pumping = pump(reader, applier, stats, signal, options.onApplied)
+    // Once Redis is gone, the pump left waiting fails as the reader closes: that is no news.
+    pumping.catch(() => {})
+    await Promise.race([pumping, redisGone])
     return stats
   } finally {
     if (timer) clearInterval(timer)
