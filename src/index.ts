@@ -18,7 +18,7 @@ export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
 export {loadBuiltInScenarios, loadMatrixScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
-export {checkOverrides, overridesFrom, resolveScenarios, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
+export {checkOverrides, overridesFrom, resolveScenarios, scenariosFor, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
 
 export type {InjectedDelay} from './schedule/delays.js'
 export {DelaySchedule} from './schedule/delays.js'

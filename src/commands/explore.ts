@@ -55,10 +55,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const lab = await import('../index.js')
     await lab.checkWritable(flags.html, '--html')
     storeOptions(flags) // bad URLs are bad input, said before anything starts
-    const overrides = lab.overridesFrom(flags, [])
-    const resolved = await lab.resolveScenarios(args.target)
-    lab.checkOverrides(resolved, overrides)
-    const scenarios = resolved.map((s) => lab.withOverrides(s, overrides))
+    const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
     const results = await this.withStores(flags, async (stores) =>
       lab.exploreScenarios(await this.runnable(scenarios, stores), {
         stores,

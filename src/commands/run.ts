@@ -62,10 +62,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const delays = (flags.delay ?? []).map(parseDelay)
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     storeOptions(flags) // bad URLs are bad input, said before anything starts
-    const overrides = lab.overridesFrom(flags, delays)
-    const resolved = await lab.resolveScenarios(args.target)
-    lab.checkOverrides(resolved, overrides)
-    const scenarios = resolved.map((s) => lab.withOverrides(s, overrides))
+    const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, delays))
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {

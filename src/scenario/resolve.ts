@@ -120,3 +120,10 @@ export function overridesFrom(
   if (flags.lock !== undefined) overrides.lock = flags.lock
   return overrides
 }
+
+/** The scenarios a command's TARGET names, changed as its flags ask (checked to mean something first). */
+export async function scenariosFor(target: string, overrides: ScenarioOverrides): Promise<Scenario[]> {
+  const resolved = await resolveScenarios(target)
+  checkOverrides(resolved, overrides)
+  return resolved.map((scenario) => withOverrides(scenario, overrides))
+}
