@@ -1,4 +1,4 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import chalk from 'chalk'
 
 import {CachesimError} from '../errors/cachesim-error.js'
@@ -138,7 +138,6 @@ function wantsDebug(): boolean {
   return process.argv.includes('--debug') || Boolean(process.env.CACHESIM_DEBUG)
 }
 
-export type BaseFlags = Interfaces.InferredFlags<(typeof CachesimCommand)['baseFlags']>
 
 /** oclif's parse errors come on several lines, with tabs and a header: make them one sentence. */
 export function oneLine(message: string): string {

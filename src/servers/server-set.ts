@@ -8,7 +8,7 @@ import {mariadbTemplate} from './mariadb-template.js'
 import {isRunning, killRecorded, recordedProcesses, waitGone} from './processes.js'
 import {startRedis} from './redis-process.js'
 import {startReplica} from './replica.js'
-import {createSetDir, readState, removeSetDir, type ServerSetState, type ServerState, writeState} from './set-dir.js'
+import {readState, removeSetDir, type ServerSetState, type ServerState, writeState} from './set-dir.js'
 
 export interface ServerSetOptions {
   mysql: boolean
