@@ -1,10 +1,14 @@
-/** The state both stores were left in, read by an observer after every actor finished. */
-export interface FinalState {
-  db: number | null
-  cache: number | null
-}
+import {sameValue} from '../history/value.js'
+import type {Check, FinalState} from './types.js'
+
+export type {FinalState} from './types.js'
 
 /** Divergent: the cache holds a value that is not MySQL's committed one. An absent key is a miss, not a divergence. */
 export function isDivergent(state: FinalState): boolean {
-  return state.cache !== null && state.cache !== state.db
+  return state.cache !== null && !sameValue(state.cache, state.db)
+}
+
+export const checkDivergence: Check = ({final}) => {
+  const divergent = isDivergent(final)
+  return {check: 'divergence', valid: !divergent, count: divergent ? 1 : 0}
 }

@@ -1,14 +1,16 @@
-import type {OperationRecord} from '../history/types.js'
-import type {CommittedVersion} from './commits.js'
+import type {OperationRecord, Value} from '../history/types.js'
+import {sameValue} from '../history/value.js'
+import {type CommittedVersion, committedVersions} from './commits.js'
+import type {Check, Observation} from './types.js'
 
 export type ReadAnomaly = 'stale' | 'dirty'
 
 export interface ReadFinding {
   actor: string
-  value: number | null
+  value: Value
   anomaly: ReadAnomaly
   /** The value the read should have returned at the least: the last one committed before it began. */
-  latest: number | null
+  latest: Value
   startMs: number
   /** For a stale read: how long after that last commit the read began (ms). */
   behindMs: number
@@ -27,9 +29,25 @@ export function checkReads(operations: readonly OperationRecord[], versions: rea
     const before = versions.filter((v) => v.end < read.startMs)
     const latest = before.at(-1) ?? versions[0]!
     const concurrent = versions.filter((v) => v.end >= read.startMs && v.start <= read.endMs)
-    if (read.value === latest.value || concurrent.some((v) => v.value === read.value)) continue
-    const anomaly: ReadAnomaly = before.some((v) => v.value === read.value) ? 'stale' : 'dirty'
+    const got = (v: CommittedVersion) => sameValue(v.value, read.value)
+    if (got(latest) || concurrent.some(got)) continue
+    const anomaly: ReadAnomaly = before.some(got) ? 'stale' : 'dirty'
     findings.push({actor: read.actor, value: read.value, anomaly, latest: latest.value, startMs: read.startMs, behindMs: read.startMs - latest.end})
   }
   return findings
 }
+
+/** The reads of one observation, classified. */
+export function readFindings({entries, operations, initial}: Observation): ReadFinding[] {
+  return checkReads(operations, committedVersions(entries, initial.db))
+}
+
+function countReads(anomaly: ReadAnomaly): Check {
+  return (observation) => {
+    const count = readFindings(observation).filter((r) => r.anomaly === anomaly).length
+    return {check: anomaly === 'stale' ? 'stale-reads' : 'dirty-reads', valid: count === 0, count}
+  }
+}
+
+export const checkStaleReads = countReads('stale')
+export const checkDirtyReads = countReads('dirty')

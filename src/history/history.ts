@@ -1,4 +1,4 @@
-import type {ActorName, HistoryEntry, StepName, StepRecord, StepValue} from './types.js'
+import type {ActorName, HistoryEntry, StepEffect, StepName, StepRecord, StepValue} from './types.js'
 
 /**
  * The one place that stamps entries with index and time. Actors append to it; checks and
@@ -24,11 +24,12 @@ export class History {
     invocation: HistoryEntry,
     type: 'ok' | 'fail' | 'info',
     value: StepValue,
-    extra: {error?: string | undefined; note?: string | undefined} = {},
+    extra: {error?: string | undefined; note?: string | undefined; effect?: StepEffect | undefined} = {},
   ): HistoryEntry {
     const entry: Omit<HistoryEntry, 'index' | 'time'> = {type, actor: invocation.actor, step: invocation.step, value}
     if (extra.error !== undefined) entry.error = extra.error
     if (extra.note !== undefined) entry.note = extra.note
+    if (extra.effect !== undefined && Object.keys(extra.effect).length > 0) entry.effect = extra.effect
     return this.append(entry)
   }
 
@@ -69,6 +70,7 @@ export function pairSteps(entries: readonly HistoryEntry[]): StepRecord[] {
     if (entry.value !== null) record.value = entry.value
     if (entry.error !== undefined) record.error = entry.error
     if (entry.note !== undefined) record.note = entry.note
+    if (entry.effect !== undefined) record.effect = entry.effect
   }
   return records
 }

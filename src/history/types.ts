@@ -10,8 +10,25 @@ export type ActorName = string
 /** One store operation, named `<store>.<verb>`; strategies declare the names they use. */
 export type StepName = string
 
-/** What a step read or wrote: a row's value, or null for a miss, an absent row, or nothing. */
-export type StepValue = number | string | boolean | null
+/**
+ * A value as the checks compare it: the row's number for the built-in strategies, any JSON an
+ * app keeps (an object, a string). null is a miss, an absent row, or nothing.
+ */
+export type Value = null | boolean | number | string | Value[] | {[field: string]: Value}
+
+/** What a step read or wrote. */
+export type StepValue = Value
+
+/**
+ * What a step did to the stores, as anyone else could see it right after the step: the row's
+ * committed value when the step changed it (an autocommit UPDATE, a COMMIT), the cached value
+ * (decoded) when it changed the key. A field that is absent was not changed; null means no row,
+ * or no key. A built-in step says what it did; an app's step is observed on the servers.
+ */
+export interface StepEffect {
+  db?: Value
+  cache?: Value
+}
 
 export type EntryType = 'invoke' | 'ok' | 'fail' | 'info'
 
@@ -29,6 +46,8 @@ export interface HistoryEntry {
   error?: string
   /** What else the step learned or did, in a few words ("v3", "lease taken", "rejected: older"). */
   note?: string
+  /** On a completion: what the step did to the stores (absent: nothing). */
+  effect?: StepEffect
 }
 
 /** One step with its invoke and completion folded together, as reports show it. */
@@ -43,6 +62,7 @@ export interface StepRecord {
   endMs: number | null
   error?: string
   note?: string
+  effect?: StepEffect
 }
 
 /** An application-level operation of an actor: one call of a strategy's read or write path. */
@@ -50,7 +70,7 @@ export interface OperationRecord {
   actor: ActorName
   op: 'read' | 'write' | 'drain' | 'sync' | 'lose'
   /** For a write, the value written; for a read, the value returned (null: nothing found). */
-  value: number | null
+  value: Value
   type: 'ok' | 'fail' | 'info'
   startMs: number
   endMs: number

@@ -1,4 +1,6 @@
 import {divergedAt, inEffectOrder, stateAfterEachStep} from '../check/store-model.js'
+import type {Value} from '../history/types.js'
+import {formatValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
 import {replayCommand} from './history-lines.js'
@@ -102,10 +104,11 @@ const VERDICT_WORDS: Record<ReturnType<typeof verdictOf>, string> = {
   stale: 'stale reads',
   dirty: 'dirty reads',
   impossible: 'could not finish',
+  unknown: 'unknown',
 }
 
-function show(value: number | null): string {
-  return value === null ? '–' : String(value)
+function show(value: Value): string {
+  return value === null ? '–' : formatValue(value, Infinity)
 }
 
 function fit(text: string, width: number): string {

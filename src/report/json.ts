@@ -1,4 +1,5 @@
-import type {StepRecord} from '../history/types.js'
+import type {VerdictWord} from '../check/verdict.js'
+import type {StepRecord, Value} from '../history/types.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import type {RunResult} from '../run/result.js'
 import type {ExploreExpectation, RunExpectation} from '../scenario/types.js'
@@ -23,9 +24,9 @@ export interface RunJson {
   source: string
   schedule: RunResult['schedule']
   initial: RunResult['initial']
-  db: number | null
-  cache: number | null
-  /** consistent, divergent, lost (writes), stale (reads), dirty (reads), or impossible (could not finish). */
+  db: Value
+  cache: Value
+  /** consistent, divergent, lost (writes), stale (reads), dirty (reads), unknown (a step's outcome is unknown), or impossible (could not finish). */
   verdict: Verdict
   divergent: boolean
   staleReads: number
@@ -93,16 +94,11 @@ export function toRunJson(run: RunResult): RunJson {
   }
 }
 
-export type Verdict = 'consistent' | 'divergent' | 'lost' | 'stale' | 'dirty' | 'impossible'
+export type Verdict = VerdictWord
 
-/** The one word for a run: the worst thing it showed. */
+/** The one word for a run: the worst thing it showed (its verdict's word). */
 export function verdictOf(run: RunResult): Verdict {
-  if (run.stuck) return 'impossible'
-  if (run.divergent) return 'divergent'
-  if (run.lostWrites > 0) return 'lost'
-  if (run.staleReads > 0) return 'stale'
-  if (run.dirtyReads > 0) return 'dirty'
-  return 'consistent'
+  return run.verdict.word
 }
 
 function round(ms: number): number {

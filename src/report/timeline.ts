@@ -1,5 +1,7 @@
 import chalk from 'chalk'
 
+import type {Value} from '../history/types.js'
+import {formatValue} from '../history/value.js'
 import {divergedAt, inEffectOrder, stateAfterEachStep} from '../check/store-model.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
@@ -51,8 +53,8 @@ function paint(text: string, type: string): string {
   return type === 'ok' ? text : chalk.red(text)
 }
 
-function showPlain(value: number | null): string {
-  return value === null ? '–' : String(value)
+function showPlain(value: Value): string {
+  return value === null ? '–' : formatValue(value, Infinity)
 }
 
 function fit(text: string, width: number): string {

@@ -1,15 +1,23 @@
 import chalk from 'chalk'
 
+import {countOf} from '../check/verdict.js'
+import type {Value} from '../history/types.js'
+import {formatValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'
 
-/** The verdict column: consistent, DIVERGENT, stale reads n, dirty reads n, or stuck. */
+/** The verdict column, read from the run's one verdict: consistent, DIVERGENT, stale reads n, … */
 export function verdictText(run: RunResult): string {
+  const {verdict} = run
   const parts: string[] = []
-  if (run.stuck) parts.push(chalk.red('STUCK'))
-  if (run.divergent) parts.push(chalk.red.bold('DIVERGENT'))
-  if (run.staleReads > 0) parts.push(chalk.yellow(`stale reads ${run.staleReads}`))
-  if (run.dirtyReads > 0) parts.push(chalk.yellow(`dirty reads ${run.dirtyReads}`))
-  if (run.lostWrites > 0) parts.push(chalk.red(`lost writes ${run.lostWrites}`))
+  if (countOf(verdict, 'completed') > 0) parts.push(chalk.red('STUCK'))
+  if (countOf(verdict, 'divergence') > 0) parts.push(chalk.red.bold('DIVERGENT'))
+  const stale = countOf(verdict, 'stale-reads')
+  const dirty = countOf(verdict, 'dirty-reads')
+  const lost = countOf(verdict, 'lost-writes')
+  if (stale > 0) parts.push(chalk.yellow(`stale reads ${stale}`))
+  if (dirty > 0) parts.push(chalk.yellow(`dirty reads ${dirty}`))
+  if (lost > 0) parts.push(chalk.red(`lost writes ${lost}`))
+  if (parts.length === 0 && verdict.valid === 'unknown') parts.push(chalk.yellow('unknown (a step\'s outcome is unknown)'))
   return parts.length > 0 ? parts.join(', ') : chalk.green('consistent')
 }
 
@@ -18,7 +26,7 @@ export function expectedText(run: RunResult): string {
   return run.matchesExpected ? chalk.green('✓') : chalk.red('✗')
 }
 
-/** A store's value as a person reads it: the number, or what its absence means. */
-export function showValue(value: number | null, absent: string): string {
-  return value === null ? chalk.dim(absent) : String(value)
+/** A store's value as a person reads it: the value, or what its absence means. */
+export function showValue(value: Value, absent: string): string {
+  return value === null ? chalk.dim(absent) : formatValue(value)
 }

@@ -1,4 +1,6 @@
 import {runExpectation} from '../check/expectation.js'
+import {countOf} from '../check/verdict.js'
+import {formatValue} from '../history/value.js'
 import type {Scenario} from '../scenario/types.js'
 import {DelaySchedule} from '../schedule/delays.js'
 import {type ExploreResult, exploreScenario} from './explore-scenario.js'
@@ -85,7 +87,10 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
 }
 
 function describeRun(run: RunResult): string {
-  const state = `MySQL ${run.db ?? 'no row'}, Redis ${run.cache ?? 'no key'}`
-  const reads = [run.staleReads ? `${run.staleReads} stale read${run.staleReads === 1 ? "" : "s"}` : '', run.dirtyReads ? `${run.dirtyReads} dirty read${run.dirtyReads === 1 ? "" : "s"}` : ''].filter(Boolean)
-  return `${run.divergent ? 'divergent' : 'consistent'} (${state})${reads.length ? `, ${reads.join(', ')}` : ''}`
+  const {verdict} = run
+  const state = `MySQL ${run.db === null ? 'no row' : formatValue(run.db)}, Redis ${run.cache === null ? 'no key' : formatValue(run.cache)}`
+  const stale = countOf(verdict, 'stale-reads')
+  const dirty = countOf(verdict, 'dirty-reads')
+  const reads = [stale ? plural(stale, 'stale read') : '', dirty ? plural(dirty, 'dirty read') : ''].filter(Boolean)
+  return `${countOf(verdict, 'divergence') > 0 ? 'divergent' : 'consistent'} (${state})${reads.length ? `, ${reads.join(', ')}` : ''}`
 }

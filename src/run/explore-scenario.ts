@@ -1,4 +1,5 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
+import {type VerdictWord, worstWord} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
 import {exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
 import type {LockKind} from '../schedule/locks.js'
@@ -34,6 +35,8 @@ export interface ExploreResult extends ObservedExploration {
   witnessRun: RunResult | null
   /** When no order diverged, the shortest with stale or dirty reads, to show what they look like. */
   exampleRun: RunResult | null
+  /** The worst verdict of any order that finished (consistent when none did). */
+  worst: VerdictWord
   /** Faults that fired in no order at all. */
   unfired: string[]
   expected: ExploreExpectation | null
@@ -83,6 +86,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     runs,
     witnessRun,
     exampleRun,
+    worst: worstWord(finished.map((r) => r.verdict.word)),
     unfired,
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,

@@ -1,3 +1,4 @@
+import type {VerdictWord} from '../check/verdict.js'
 import {STRATEGIES} from '../strategies/index.js'
 import type {Scenario} from '../scenario/types.js'
 import {exploreScenario, type ExploreResult} from './explore-scenario.js'
@@ -6,8 +7,22 @@ import {type StoreSource, Workbenches} from './workbenches.js'
 /** The matrix's columns, in the order a reader meets them: races first, then faults. */
 const RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'crash-between', 'pause-past-ttl']
 
-/** ✓ consistent in every order; ✗ divergent in some order; ~ stale or dirty reads, but never divergent. */
-export type CellVerdict = '✓' | '✗' | '~'
+/**
+ * ✓ consistent in every order; ✗ divergent (or a write lost) in some order; ~ stale or dirty
+ * reads, but never divergent; ? some step's outcome unknown, nothing worse.
+ */
+export type CellVerdict = '✓' | '✗' | '~' | '?'
+
+/** A cell sums up the worst verdict of any order. */
+const SYMBOL: Record<VerdictWord, CellVerdict> = {
+  impossible: '✓',
+  divergent: '✗',
+  lost: '✗',
+  stale: '~',
+  dirty: '~',
+  unknown: '?',
+  consistent: '✓',
+}
 
 export interface MatrixCell {
   strategy: string
@@ -51,7 +66,7 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
         strategy: scenario.strategy,
         race: scenario.race ?? scenario.name,
         scenario: scenario.name,
-        verdict: explored.divergentOrders > 0 ? '✗' : explored.staleOrders + explored.dirtyOrders > 0 ? '~' : '✓',
+        verdict: SYMBOL[explored.worst],
         explored,
         matchesLiterature: explored.matchesExpected,
       }

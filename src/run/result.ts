@@ -1,6 +1,7 @@
 import type {ReadFinding} from '../check/reads.js'
 import type {Validity} from '../check/types.js'
-import type {HistoryEntry, OperationRecord, StepRecord} from '../history/types.js'
+import type {Verdict} from '../check/verdict.js'
+import type {HistoryEntry, OperationRecord, StepRecord, Value} from '../history/types.js'
 import type {RunExpectation} from '../scenario/types.js'
 import type {BlockedActor, Decision, Schedule} from '../schedule/types.js'
 
@@ -15,11 +16,11 @@ export interface RunResult {
   cliFlags: string[]
   schedule: Schedule['kind']
   /** The row and the cached value the run started from (null: no row, no key). */
-  initial: {db: number | null; cache: number | null}
+  initial: {db: Value; cache: Value}
   /** MySQL's committed value after the run (null: no row). */
-  db: number | null
-  /** The cached value after the run (null: no key). */
-  cache: number | null
+  db: Value
+  /** The cached value after the run, decoded (null: no key). */
+  cache: Value
   divergent: boolean
   staleReads: number
   dirtyReads: number
@@ -34,7 +35,9 @@ export interface RunResult {
   faults: string[]
   /** Faults and delays that never fired: their actor never took that step (that many times). */
   unfired: string[]
-  /** Consistent (true), not (false), or 'unknown' when a step's outcome is unknown (a dropped call). */
+  /** The one verdict, composed from every check; the counts above are read from it. */
+  verdict: Verdict
+  /** verdict.valid: consistent (true), not (false), or 'unknown' (a step's outcome is unknown, or the run could not finish). */
   valid: Validity
   expected: RunExpectation | null
   /** null when the scenario expects nothing. */

@@ -57,7 +57,7 @@ async function perform(actor: Actor, strategy: Strategy, op: Operation, loseKeys
       await strategy.sync!(actor, op.count)
       return null
     case 'lose':
-      await actor.step('cache.lose', loseKeys)
+      await actor.step('cache.lose', loseKeys, {effect: () => ({cache: null})})
       return null
   }
 }

@@ -1,11 +1,10 @@
 import {countCacheMisses} from '../check/cache-misses.js'
-import {committedVersions} from '../check/commits.js'
-import {composeValidity} from '../check/types.js'
 import {countDbQueries} from '../check/db-queries.js'
 import {isDivergent} from '../check/divergence.js'
 import {compareExpectation, runExpectation} from '../check/expectation.js'
-import {countLostWrites} from '../check/lost-writes.js'
-import {checkReads} from '../check/reads.js'
+import {readFindings} from '../check/reads.js'
+import type {FinalState, Observation} from '../check/types.js'
+import {countOf, judge} from '../check/verdict.js'
 import {History, pairSteps} from '../history/history.js'
 import type {ActorName, OperationRecord} from '../history/types.js'
 import type {Scenario} from '../scenario/types.js'
@@ -167,24 +166,21 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
 
   const final = await peek()
   const entries = history.entries
-  const versions = committedVersions(entries, scenario.initial.db)
-  const reads = checkReads(operations, versions)
+  const observation: Observation = {entries, operations, initial: scenario.initial, final, stuck: outcome.stuck !== null}
+  const verdict = judge(observation)
   const divergent = isDivergent(final)
   // A TTL repairs what the race broke: measure how long that takes (real time only).
   const convergedAfterMs =
     divergent && cacheTtlMs !== undefined && schedule.kind === 'delays'
       ? await timeToConvergence(peek, cacheTtlMs + CONVERGENCE_MARGIN_MS, signal)
       : null
-  const staleReads = reads.filter((r) => r.anomaly === 'stale').length
-  const dirtyReads = reads.filter((r) => r.anomaly === 'dirty').length
-  const lostWrites = countLostWrites(operations, versions)
   const observed = {
     ...final,
     divergent,
-    staleReads,
-    dirtyReads,
+    staleReads: countOf(verdict, 'stale-reads'),
+    dirtyReads: countOf(verdict, 'dirty-reads'),
     dbQueries: countDbQueries(entries),
-    lostWrites,
+    lostWrites: countOf(verdict, 'lost-writes'),
     cacheMisses: countCacheMisses(entries),
     convergedAfterMs,
   }
@@ -207,11 +203,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
       ...(outcome.unfiredDelays ?? []).map((d) => `delay ${formatDelay(d)}`),
     ],
     ...observed,
-    // Jepsen's three answers: a step whose outcome is unknown leaves "unknown" where all else was fine.
-    valid: composeValidity([
-      !divergent && staleReads + dirtyReads + lostWrites === 0,
-      entries.some((e) => e.type === 'info') ? 'unknown' : true,
-    ]),
+    verdict,
+    valid: verdict.valid,
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,
     mismatches,
@@ -223,12 +216,12 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     steps: pairSteps(entries),
     entries,
     operations,
-    reads,
+    reads: readFindings(observation),
   }
 }
 
 /** Polls both stores until they agree (or the key is gone); null when they still disagree at the deadline. */
-async function timeToConvergence(peek: () => Promise<{db: number | null; cache: number | null}>, withinMs: number, signal: AbortSignal): Promise<number | null> {
+async function timeToConvergence(peek: () => Promise<FinalState>, withinMs: number, signal: AbortSignal): Promise<number | null> {
   const started = performance.now()
   while (performance.now() - started < withinMs) {
     if (!isDivergent(await peek())) return performance.now() - started

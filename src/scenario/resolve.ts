@@ -4,7 +4,8 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
 import {type Fault, formatFault, parseFault} from '../schedule/faults.js'
 import type {LockKind} from '../schedule/locks.js'
-import {findStrategy, getStrategy, stepsOf, strategyNames} from '../strategies/index.js'
+import {findStrategy, getStrategy, STRATEGIES, stepsOf, strategyNames} from '../strategies/index.js'
+import type {Strategy, StrategyKnob} from '../strategies/types.js'
 import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
 
@@ -58,8 +59,8 @@ export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides):
   const faults = overrides.faults ?? []
   for (const d of delays) check(`--delay ${d.actor}:${d.when}:${d.step}`, d.actor, d.step)
   for (const f of faults) check(`--fault ${formatFault(f)}`, f.actor, f.step)
-  const ddd = strategy.name === 'delayed-double-delete' ? overrides.doubleDeleteDelayMs : undefined
-  const lock = strategy.usesLock && !strategy.lockKind && overrides.lock !== scenario.lock ? overrides.lock : undefined
+  const ddd = takes(strategy, 'doubleDeleteDelayMs') ? overrides.doubleDeleteDelayMs : undefined
+  const lock = takes(strategy, 'lock') && overrides.lock !== scenario.lock ? overrides.lock : undefined
   if (delays.length === 0 && faults.length === 0 && ddd === undefined && lock === undefined) return scenario
   // A changed scenario is a new experiment: what the file expects was said of the old one.
   const {expect: _expect, ...changed} = scenario
@@ -85,12 +86,21 @@ export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides):
  */
 export function checkOverrides(scenarios: readonly Scenario[], overrides: ScenarioOverrides): void {
   const strategies = scenarios.map((s) => getStrategy(s.strategy))
-  if (overrides.lock !== undefined && !strategies.some((s) => s.usesLock && !s.lockKind)) {
-    throw new BadInputError(`--lock: no strategy here takes a choice of lock (${[...new Set(strategies.map((s) => s.name))].join(', ')}); it is for double-check-lock`)
+  if (overrides.lock !== undefined && !strategies.some((s) => takes(s, 'lock'))) {
+    throw new BadInputError(`--lock: no strategy here takes a choice of lock (${[...new Set(strategies.map((s) => s.name))].join(', ')}); it is for ${knobOwners('lock')}`)
   }
-  if (overrides.doubleDeleteDelayMs !== undefined && !strategies.some((s) => s.name === 'delayed-double-delete')) {
-    throw new BadInputError('--ddd-delay is for delayed-double-delete, and no scenario here uses it')
+  if (overrides.doubleDeleteDelayMs !== undefined && !strategies.some((s) => takes(s, 'doubleDeleteDelayMs'))) {
+    throw new BadInputError(`--ddd-delay is for ${knobOwners('doubleDeleteDelayMs')}, and no scenario here uses it`)
   }
+}
+
+function takes(strategy: Strategy, knob: StrategyKnob): boolean {
+  return strategy.knobs?.includes(knob) ?? false
+}
+
+/** The strategies that take a knob, for a message. */
+function knobOwners(knob: StrategyKnob): string {
+  return STRATEGIES.filter((s) => takes(s, knob)).map((s) => s.name).join(', ')
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -17,7 +17,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
   if (!strategy) {
     throw locate(['strategy'], `unknown strategy "${input.strategy}"; valid strategies: ${strategyNames().join(', ')}`)
   }
-  if (input.lock !== undefined && (!strategy.usesLock || strategy.lockKind !== undefined)) {
+  if (input.lock !== undefined && !strategy.knobs?.includes('lock')) {
     throw locate(['lock'], strategy.usesLock ? `${strategy.name} always uses the Redis lock; remove "lock:"` : `strategy ${strategy.name} takes no lock; remove "lock:"`)
   }
   const steps = stepsOf(strategy)

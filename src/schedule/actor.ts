@@ -1,7 +1,7 @@
 import {CachesimError} from '../errors/cachesim-error.js'
 import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {History} from '../history/history.js'
-import type {ActorName, StepName, StepValue} from '../history/types.js'
+import type {ActorName, StepEffect, StepName, StepValue, Value} from '../history/types.js'
 import type {
   Actor,
   ActorStores,
@@ -65,6 +65,8 @@ export class ActorRuntime implements Actor {
   private readonly occurrences = new Map<StepName, number>()
   /** Set by a crash fault: a crashed actor takes no more steps (not even in `finally` blocks). */
   private crashed: ActorCrashedError | null = null
+  /** The value this actor's open transaction wrote, which its COMMIT will make the row's. */
+  private uncommitted: {value: Value} | null = null
 
   constructor(private readonly setup: ActorSetup) {
     this.name = setup.name
@@ -78,15 +80,24 @@ export class ActorRuntime implements Actor {
           context.note('from the replica')
           return replica.select(rowId)
         }),
-      update: (value) => this.step('db.update', () => mysql.update(rowId, value), {sends: value}),
-      begin: () => this.step('db.begin', () => mysql.begin()),
-      commit: () => this.step('db.commit', () => mysql.commit()),
-      rollback: () => this.step('db.rollback', () => mysql.rollback()),
+      update: (value) => this.step('db.update', () => mysql.update(rowId, value), {sends: value, effect: () => this.updated(value)}),
+      begin: () =>
+        this.step('db.begin', async () => {
+          await mysql.begin()
+          this.uncommitted = null
+        }),
+      commit: () => this.step('db.commit', () => mysql.commit(), {effect: () => this.committed()}),
+      rollback: () =>
+        this.step('db.rollback', async () => {
+          this.uncommitted = null
+          await mysql.rollback()
+        }),
     }
     this.cache = {
       get: () => this.step('cache.get', async () => parseCached(await redis.get(key), key)),
-      set: (value) => this.step('cache.set', () => redis.set(key, String(value), setup.settings.cacheTtlMs), {sends: value}),
-      del: () => this.step('cache.del', async () => void (await redis.del(key))),
+      set: (value) =>
+        this.step('cache.set', () => redis.set(key, String(value), setup.settings.cacheTtlMs), {sends: value, effect: () => ({cache: value})}),
+      del: () => this.step('cache.del', async () => void (await redis.del(key)), {effect: () => ({cache: null})}),
     }
     this.lock = {
       acquire: () => this.step('lock.acquire', (context) => this.acquire(context)),
@@ -116,11 +127,13 @@ export class ActorRuntime implements Actor {
     await schedule.beforeStep(request, signal)
     const invocation = history.invoke(this.name, name, sends)
     let note: string | undefined
+    const waitBlocked = (reason: string) => schedule.waitBlocked(request, reason, signal)
     const context: StepContext = {
       signal,
-      realTime: schedule.kind === 'delays',
       note: (text) => (note = note === undefined ? text : `${note}; ${text}`),
-      waitBlocked: (reason) => schedule.waitBlocked(request, reason, signal),
+      waitBlocked,
+      sleep: (ms) => (schedule.kind === 'delays' ? delay(ms, signal) : Promise.resolve()),
+      waitUntil: (look, reason, giveUpAfterMs) => waitUntil(look, reason, waitBlocked, schedule.kind === 'delays' ? giveUpAfterMs : Infinity),
     }
     let result: T
     try {
@@ -131,7 +144,9 @@ export class ActorRuntime implements Actor {
     } catch (error) {
       const outcome = outcomeOf(error)
       const reason = messageOf(error)
-      history.complete(invocation, outcome, null, {error: reason, note})
+      // A step whose outcome is unknown may have done what it set out to do.
+      const effect = outcome === 'info' ? options.effect?.(undefined) : undefined
+      history.complete(invocation, outcome, null, {error: reason, note, effect})
       if (error instanceof StoreUnavailableError) this.setup.onStoreLost?.(error)
       await schedule.afterStep(request, signal)
       throw new StepFailedError(this.name, name, reason, outcome)
@@ -139,13 +154,29 @@ export class ActorRuntime implements Actor {
     const recorded = options.record ? options.record(result) : result
     const injected =
       fault?.kind === 'latency' ? `answer ${fault.ms} ms late (injected)` : fault?.kind === 'crash' ? `then ${this.name} crashed (injected)` : undefined
-    history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {note: injected === undefined ? note : join(note, injected)})
+    history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {
+      note: injected === undefined ? note : join(note, injected),
+      effect: options.effect?.(result),
+    })
     await schedule.afterStep(request, signal)
     if (fault?.kind === 'crash') {
       this.crashed = new ActorCrashedError(this.name, name)
       throw this.crashed
     }
     return result
+  }
+
+  /** An UPDATE commits at once outside a transaction; inside one, at its COMMIT. */
+  private updated(value: Value): StepEffect {
+    if (!this.stores.mysql.openTransaction) return {db: value}
+    this.uncommitted = {value}
+    return {}
+  }
+
+  private committed(): StepEffect {
+    const written = this.uncommitted
+    this.uncommitted = null
+    return written ? {db: written.value} : {}
   }
 
   private async acquire(context: StepContext): Promise<void> {
@@ -174,7 +205,18 @@ function parseCached(raw: string | null, key: string): number | null {
 }
 
 function isStepValue(value: unknown): value is StepValue {
-  return value === null || ['number', 'string', 'boolean'].includes(typeof value)
+  return value === null || ['number', 'string', 'boolean'].includes(typeof value) || (typeof value === 'object' && value.constructor === Object) || Array.isArray(value)
+}
+
+/** Looks until `look` finds something, waiting in between; gives up after `giveUpAfterMs` of real time. */
+async function waitUntil<T>(look: () => Promise<T | null>, reason: string, wait: (reason: string) => Promise<void>, giveUpAfterMs: number): Promise<T> {
+  const started = performance.now()
+  for (;;) {
+    const found = await look()
+    if (found !== null) return found
+    if (performance.now() - started > giveUpAfterMs) throw new Error(`gave up after ${giveUpAfterMs} ms: ${reason}`)
+    await wait(reason)
+  }
 }
 
 function join(a: string | undefined, b: string): string {

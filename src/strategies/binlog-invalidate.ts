@@ -31,19 +31,14 @@ async function readChange(actor: Actor): Promise<RowChange> {
   return actor.step(
     'binlog.read',
     async (context) => {
-      for (;;) {
-        // One step at a time, a change committed by the step before must be here before we look.
-        if (!context.realTime) await binlog.caughtUp(context.signal)
-        const change = binlog.take()
-        if (change) {
-          context.note(`${change.type} at ${change.position}`)
-          return change
-        }
-        if (!context.realTime) await context.waitBlocked('waits for a change in the binlog')
-        else if (!(await binlog.waitForChange(actor.settings.workerWaitMs, context.signal))) {
-          throw new Error(`no change in the binlog after ${actor.settings.workerWaitMs} ms`)
-        }
+      // A change committed before this look must have arrived before we decide it is not there.
+      const look = async () => {
+        await binlog.caughtUp(context.signal)
+        return binlog.take()
       }
+      const change = await context.waitUntil(look, 'waits for a change in the binlog', actor.settings.workerWaitMs)
+      context.note(`${change.type} at ${change.position}`)
+      return change
     },
     {record: (change) => change.value},
   )

@@ -1,4 +1,3 @@
-import {delay} from '../util/delay.js'
 import {CACHE_ASIDE_READ_STEPS, cacheAsideRead} from './cache-aside-read.js'
 import type {Strategy} from './types.js'
 
@@ -10,13 +9,14 @@ export const delayedDoubleDelete: Strategy = {
   name: 'delayed-double-delete',
   summary: 'write: DEL, UPDATE MySQL, wait (--ddd-delay), DEL again; a stale SET after the second DEL still sticks',
   steps: [...CACHE_ASIDE_READ_STEPS, 'cache.del', 'db.update', 'wait'],
+  knobs: ['doubleDeleteDelayMs'],
   read: cacheAsideRead,
   async write(actor, value) {
     await actor.cache.del()
     await actor.db.update(value)
     // Under explore only the order matters, so the wait is a step that takes no time.
     await actor.step('wait', async (context) => {
-      if (context.realTime) await delay(actor.settings.doubleDeleteDelayMs, context.signal)
+      await context.sleep(actor.settings.doubleDeleteDelayMs)
       context.note(`${actor.settings.doubleDeleteDelayMs} ms`)
     })
     await actor.cache.del()

@@ -11,6 +11,7 @@ export const doubleCheckLock: Strategy = {
   summary: 'read: on a miss lock, GET again, then SELECT and SET; write: update-then-delete',
   steps: ['cache.get', 'lock.acquire', 'db.select', 'cache.set', 'lock.release', 'db.update', 'cache.del'],
   usesLock: true,
+  knobs: ['lock'],
   async read(actor) {
     const cached = await actor.cache.get()
     if (cached !== null) return cached

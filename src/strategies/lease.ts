@@ -59,8 +59,9 @@ export const lease: Strategy = {
         const ttl = actor.settings.cacheTtlMs === undefined ? '' : String(actor.settings.cacheTtlMs)
         const filled = (await redis.script(FILL_IF_LEASED, [key], [got.lease, String(value), ttl])) === 1
         if (!filled) context.note('rejected: the lease was voided by a write')
+        return filled
       },
-      {sends: value},
+      {sends: value, effect: (filled) => (filled ? {cache: value} : {})},
     )
     return value
   },

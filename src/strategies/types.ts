@@ -1,4 +1,4 @@
-import type {ActorName, StepName, StepValue} from '../history/types.js'
+import type {ActorName, StepEffect, StepName, StepValue} from '../history/types.js'
 import type {MysqlStore} from '../stores/mysql.js'
 import type {KeySpace} from '../stores/keys.js'
 import type {RedisStore} from '../stores/redis.js'
@@ -28,6 +28,11 @@ export interface Actor {
 export interface StepOptions<T> {
   sends?: StepValue
   record?: (result: T) => StepValue
+  /**
+   * What the step did to the stores, from its result (see StepEffect); the result is undefined
+   * when the step's outcome is unknown (it may have happened). No effect when absent.
+   */
+  effect?: (result: T | undefined) => StepEffect
 }
 
 /** Knobs a scenario (or the command line) sets for the strategies that use them. */
@@ -82,16 +87,22 @@ export interface StepContext {
   /** Adds a few words to the step's history entry: what else it learned or did. */
   note(text: string): void
   /**
-   * True under real time (delays); false when a schedule releases steps one by one, where only
-   * the order counts and a step that waits on the clock (a `wait`) need not sleep.
+   * Waits on the clock: real time under delays; no time at all when a schedule releases steps one
+   * by one, where only the order counts.
    */
-  readonly realTime: boolean
+  sleep(ms: number): Promise<void>
   /**
    * Says the step found what it needs held by another actor (a lock) and waits until it should
    * try again. Under delays that is a short sleep; under an explored order, until another step
    * has gone.
    */
   waitBlocked(reason: string): Promise<void>
+  /**
+   * Calls `look` until it returns something other than null, waiting as `waitBlocked` does in
+   * between. Under delays it gives up (throws) after `giveUpAfterMs`; one step at a time, the
+   * schedule itself sees when no other step can bring what it waits for.
+   */
+  waitUntil<T>(look: () => Promise<T | null>, reason: string, giveUpAfterMs: number): Promise<T>
   readonly signal: AbortSignal
 }
 
@@ -151,4 +162,9 @@ export interface Strategy {
   readonly workerSteps?: readonly StepName[]
   /** A TTL on every cache SET when the scenario gives none (ttl-only). */
   readonly defaultCacheTtlMs?: number
+  /** Knobs of the scenario (and command line) that mean something to this strategy. */
+  readonly knobs?: readonly StrategyKnob[]
 }
+
+/** `doubleDeleteDelayMs`: `--ddd-delay`; `lock`: `--lock local|redis`. */
+export type StrategyKnob = 'doubleDeleteDelayMs' | 'lock'

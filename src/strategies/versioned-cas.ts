@@ -45,8 +45,9 @@ async function setIfNewer(actor: Actor, step: 'cache.fill' | 'cache.tombstone', 
       const mode = step === 'cache.fill' ? 'fill' : 'tombstone'
       const written = (await redis.script(SET_IF_NEWER, [key], [cached.v, JSON.stringify(cached), ttl, mode])) === 1
       context.note(written ? `v${cached.v}` : `rejected: the key already holds something as new as v${cached.v}`)
+      return written
     },
-    {sends: cached.value},
+    {sends: cached.value, effect: (written) => (written ? {cache: cached.value} : {})},
   )
 }
 
@@ -81,7 +82,7 @@ export async function versionedUpdate(actor: Actor, value: number): Promise<numb
       context.note(`v${version}`)
       return version
     },
-    {sends: value, record: () => null},
+    {sends: value, record: () => null, effect: () => ({db: value})},
   )
 }
 

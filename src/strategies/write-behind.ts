@@ -1,4 +1,3 @@
-import {delay} from '../util/delay.js'
 import {CACHE_ASIDE_READ_STEPS, cacheAsideRead} from './cache-aside-read.js'
 import {streamKey} from '../stores/keys.js'
 import type {Actor, Strategy} from './types.js'
@@ -19,7 +18,7 @@ export const writeBehind: Strategy = {
   async write(actor, value) {
     const {redis, key, rowId, space} = actor.stores
     const stream = streamKey(space, rowId)
-    await actor.step('cache.write', () => redis.setAndEnqueue(key, stream, String(value)), {sends: value})
+    await actor.step('cache.write', () => redis.setAndEnqueue(key, stream, String(value)), {sends: value, effect: () => ({cache: value})})
   },
   async drain(actor, count) {
     for (let i = 0; i < count; i++) await drainOne(actor)
@@ -31,18 +30,7 @@ async function drainOne(actor: Actor): Promise<void> {
   const stream = streamKey(space, rowId)
   const entry = await actor.step(
     'stream.read',
-    async (context) => {
-      const started = performance.now()
-      for (;;) {
-        const first = await redis.firstInStream(stream)
-        if (first) return first
-        if (context.realTime && performance.now() - started > actor.settings.workerWaitMs) {
-          throw new Error(`nothing to drain after ${actor.settings.workerWaitMs} ms: the queued write is gone`)
-        }
-        if (context.realTime) await delay(2, context.signal)
-        else await context.waitBlocked('waits for a write on the stream')
-      }
-    },
+    (context) => context.waitUntil(() => redis.firstInStream(stream), 'waits for a write on the stream', actor.settings.workerWaitMs),
     {record: (e) => Number(e.value)},
   )
   await actor.db.update(Number(entry.value))

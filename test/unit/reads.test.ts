@@ -4,11 +4,11 @@ import {describe, it} from 'node:test'
 import {committedVersions} from '../../src/check/commits.js'
 import {isDivergent} from '../../src/check/divergence.js'
 import {checkReads} from '../../src/check/reads.js'
-import type {HistoryEntry, OperationRecord} from '../../src/history/types.js'
+import type {HistoryEntry, OperationRecord, StepEffect} from '../../src/history/types.js'
 
-/** Builds a history from compact lines: [time, type, actor, step, value]. */
-function history(lines: [number, HistoryEntry['type'], string, string, number | null][]): HistoryEntry[] {
-  return lines.map(([time, type, actor, step, value], index) => ({index, time, type, actor, step, value}))
+/** Builds a history from compact lines: [time, type, actor, step, value, effect?]. */
+function history(lines: [number, HistoryEntry['type'], string, string, number | null, StepEffect?][]): HistoryEntry[] {
+  return lines.map(([time, type, actor, step, value, effect], index) => ({index, time, type, actor, step, value, ...(effect ? {effect} : {})}))
 }
 
 function read(actor: string, value: number | null, startMs: number, endMs: number): OperationRecord {
@@ -16,16 +16,16 @@ function read(actor: string, value: number | null, startMs: number, endMs: numbe
 }
 
 describe('committed versions', () => {
-  it('an autocommit update commits within its own step', () => {
-    const versions = committedVersions(history([[1, 'invoke', 'A', 'db.update', 99], [2, 'ok', 'A', 'db.update', null]]), 100)
+  it('a step whose effect is a committed row commits within its own step', () => {
+    const versions = committedVersions(history([[1, 'invoke', 'A', 'db.update', 99], [2, 'ok', 'A', 'db.update', null, {db: 99}]]), 100)
     assert.deepEqual(versions.map((v) => [v.value, v.start, v.end]), [[100, -Infinity, -Infinity], [99, 1, 2]])
   })
 
-  it('an update in a transaction commits at db.commit, and not at all after a rollback', () => {
+  it('only steps whose effect says so commit: the COMMIT of a transaction, not its UPDATE, and nothing after a rollback', () => {
     const entries = history([
       [1, 'invoke', 'A', 'db.begin', null], [2, 'ok', 'A', 'db.begin', null],
       [3, 'invoke', 'A', 'db.update', 99], [4, 'ok', 'A', 'db.update', null],
-      [10, 'invoke', 'A', 'db.commit', null], [11, 'ok', 'A', 'db.commit', null],
+      [10, 'invoke', 'A', 'db.commit', null], [11, 'ok', 'A', 'db.commit', null, {db: 99}],
       [12, 'invoke', 'B', 'db.begin', null], [13, 'ok', 'B', 'db.begin', null],
       [14, 'invoke', 'B', 'db.update', 7], [15, 'ok', 'B', 'db.update', null],
       [16, 'invoke', 'B', 'db.rollback', null], [17, 'ok', 'B', 'db.rollback', null],
@@ -35,7 +35,7 @@ describe('committed versions', () => {
 
   it('a commit whose outcome is unknown may have happened at any time after it was sent', () => {
     const entries = history([
-      [1, 'invoke', 'A', 'db.update', 99], [2, 'info', 'A', 'db.update', null],
+      [1, 'invoke', 'A', 'db.update', 99], [2, 'info', 'A', 'db.update', null, {db: 99}],
     ])
     assert.deepEqual(committedVersions(entries, 100).at(-1), {value: 99, actor: 'A', start: 1, end: Infinity})
   })
@@ -47,7 +47,7 @@ describe('committed versions', () => {
 })
 
 describe('stale and dirty reads', () => {
-  const commit99at10 = committedVersions(history([[9, 'invoke', 'A', 'db.update', 99], [10, 'ok', 'A', 'db.update', null]]), 100)
+  const commit99at10 = committedVersions(history([[9, 'invoke', 'A', 'db.update', 99], [10, 'ok', 'A', 'db.update', null, {db: 99}]]), 100)
 
   it('a read that starts after a commit and returns the older value is stale', () => {
     const findings = checkReads([read('B', 100, 20, 21)], commit99at10)
@@ -82,5 +82,11 @@ describe('divergence', () => {
     assert.equal(isDivergent({db: 80, cache: 80}), false)
     assert.equal(isDivergent({db: 80, cache: null}), false)
     assert.equal(isDivergent({db: null, cache: 3}), true)
+  })
+
+  it('JSON values compare structurally: the order of an object\'s fields does not matter', () => {
+    assert.equal(isDivergent({db: {name: 'ann', age: 3}, cache: {age: 3, name: 'ann'}}), false)
+    assert.equal(isDivergent({db: {name: 'ann'}, cache: {name: 'bob'}}), true)
+    assert.equal(isDivergent({db: '7', cache: 7}), true)
   })
 })
