@@ -18,7 +18,8 @@ export {STRATEGIES, findStrategy, getStrategy, strategyNames} from './strategies
 
 export type {ActorSpec, Operation, RunExpectation, Scenario} from './scenario/types.js'
 export {loadBuiltInScenarios, loadMatrixScenarios, loadScenarioFile, loadScenarios, parseScenario} from './scenario/load.js'
-export {checkOverrides, overridesFrom, resolveScenarios, scenariosFor, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
+export {appScenarios, APP_RACES, checkOverrides, overridesFrom, resolveScenarios, scenariosFor, scenariosToCheck, withOverrides, type ScenarioOverrides} from './scenario/resolve.js'
+export type {AppContext, AppInstance, CachesimApp} from './app/types.js'
 
 export type {InjectedDelay} from './schedule/delays.js'
 export {DelaySchedule} from './schedule/delays.js'

@@ -1,9 +1,11 @@
+import type {Value} from '../history/types.js'
+import {sameValue} from '../history/value.js'
 import type {CountExpectation, Expectation, ExploreExpectation, RunExpectation} from '../scenario/types.js'
 
 export interface ObservedRun {
   divergent: boolean
-  db: number | null
-  cache: number | null
+  db: Value
+  cache: Value
   staleReads: number
   dirtyReads: number
   dbQueries: number
@@ -30,7 +32,7 @@ export function compareExpectation(expect: RunExpectation, observed: ObservedRun
     if (!(key in expect)) continue
     const want = expect[key]
     const got = observed[key]
-    if (want !== got) mismatches.push(`${LABELS[key]}: expected ${show(want)}, got ${show(got)}`)
+    if (!sameValue(want ?? null, got)) mismatches.push(`${LABELS[key]}: expected ${show(want)}, got ${show(got)}`)
   }
   const within = expect.convergedWithinMs
   if (within !== undefined && (observed.convergedAfterMs === null || observed.convergedAfterMs > within)) {
@@ -106,5 +108,5 @@ export function countMatches(want: CountExpectation, got: number): boolean {
 }
 
 function show(value: unknown): string {
-  return value === null ? 'none' : String(value)
+  return value === null ? 'none' : typeof value === 'object' ? JSON.stringify(value) : String(value)
 }

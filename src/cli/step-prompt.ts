@@ -1,3 +1,5 @@
+import type {Value} from '../history/types.js'
+import {formatValue} from '../history/value.js'
 import {once} from 'node:events'
 import {createInterface, type Interface} from 'node:readline'
 
@@ -28,6 +30,6 @@ export function createStepPrompt(signal: AbortSignal): {hook: StepHook; close: (
   return {hook, close: () => lines?.close()}
 }
 
-function show(value: number | null): string {
-  return value === null ? '–' : String(value)
+function show(value: Value): string {
+  return value === null ? '–' : formatValue(value)
 }

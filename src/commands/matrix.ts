@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
+import {appFlag} from '../cli/scenario-flags.js'
 import {storeFlags} from '../cli/store-flags.js'
 
 export interface MatrixJson {
@@ -26,11 +27,12 @@ export interface MatrixJson {
 export default class Matrix extends CachesimCommand {
   static override summary = 'Every strategy against every race and fault, explored in every order: the verdict matrix.'
   static override description = `Each cell is a scenario in scenarios/matrix/ (one per strategy and race), explored in every order: ✓ consistent in every order, ✗ divergent in some (with how many, and a command that replays one), ~ stale or dirty reads but never divergent. Each cell is checked against the outcome the literature gives, kept in its scenario's expect:, and flagged (≠) when they differ; the exit code is then 1.`
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 4', '<%= config.bin %> <%= command.id %> --markdown > matrix.md']
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 4', '<%= config.bin %> <%= command.id %> --markdown > matrix.md', '<%= config.bin %> <%= command.id %> --app ./src/cache/user-cache.ts']
   static override enableJsonFlag = true
   static override flags = {
     markdown: Flags.boolean({summary: 'Print the matrix as a Markdown table.'}),
     parallel: Flags.integer({summary: 'Orders explored at once.', default: 1, min: 1, max: 64}),
+    app: appFlag,
     ...storeFlags,
   }
 
@@ -39,7 +41,8 @@ export default class Matrix extends CachesimCommand {
     const lab = await import('../index.js')
     const {buildMatrix} = await import('../run/matrix.js')
     const {renderMatrix, renderMatrixMarkdown} = await import('../report/matrix-table.js')
-    const scenarios = await lab.loadMatrixScenarios()
+    // With --app, the app's row: every race it can be raced in.
+    const scenarios = flags.app === undefined ? await lab.loadMatrixScenarios() : await lab.appScenarios('races', flags.app)
     const result = await this.withStores(flags, async (stores) =>
       buildMatrix(await this.runnable(scenarios, stores), {stores, signal: this.interrupt.signal, parallel: flags.parallel}),
     )

@@ -1,2 +1,8 @@
-/** A step's name as it is written: `store.verb` (db.update, cache.fill), or one word (wait, pause). */
-export const STEP_NAME = '[a-z]+(?:\\.[a-z-]+)?'
+/**
+ * A step's name as it is written: `store.verb` (db.update, cache.fill), one word (wait, pause),
+ * or an app's client call as issued (redis.SET, redis.EVALSHA, db.select).
+ */
+export const STEP_NAME = '[a-z]+(?:\\.(?:[a-z-]+|[A-Z][A-Z0-9_]*))?'
+
+/** The steps an app can take: every Redis command and SQL statement it sends. */
+export const APP_STEP = /^(?:redis\.[A-Z][A-Z0-9_]*|db\.[a-z]+)$/

@@ -73,7 +73,8 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
       cells.push(cell)
       options.onCell?.(cell)
     }
-    const strategies = STRATEGIES.map((s) => s.name).filter((name) => cells.some((c) => c.strategy === name))
+    const builtIn = STRATEGIES.map((s) => s.name).filter((name) => cells.some((c) => c.strategy === name))
+    const strategies = [...builtIn, ...new Set(cells.map((c) => c.strategy).filter((name) => !builtIn.includes(name)))]
     const known = RACES.filter((race) => cells.some((c) => c.race === race))
     const races = [...known, ...new Set(cells.map((c) => c.race).filter((race) => !RACES.includes(race)))]
     return {races, strategies, cells, durationMs: performance.now() - started}

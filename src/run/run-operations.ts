@@ -1,5 +1,5 @@
 import type {History} from '../history/history.js'
-import type {OperationRecord} from '../history/types.js'
+import type {OperationRecord, Value} from '../history/types.js'
 import type {Operation} from '../scenario/types.js'
 import {StepFailedError} from '../schedule/actor.js'
 import type {Actor, Strategy} from '../strategies/types.js'
@@ -31,7 +31,7 @@ export async function runOperations(
       record = {
         actor: actor.name,
         op: op.kind,
-        value: op.kind === 'write' ? op.value : null,
+        value: op.kind === 'write' ? (strategy.valueFor?.(op.value) ?? op.value) : null,
         type: failed ? error.outcome : 'info',
         error: error instanceof Error ? error.message : String(error),
       }
@@ -43,13 +43,13 @@ export async function runOperations(
   }
 }
 
-async function perform(actor: Actor, strategy: Strategy, op: Operation, loseKeys: () => Promise<void>): Promise<number | null> {
+async function perform(actor: Actor, strategy: Strategy, op: Operation, loseKeys: () => Promise<void>): Promise<Value> {
   switch (op.kind) {
     case 'read':
       return strategy.read(actor)
     case 'write':
       await strategy.write(actor, op.value)
-      return op.value
+      return strategy.valueFor?.(op.value) ?? op.value
     case 'drain':
       await strategy.drain!(actor, op.count)
       return null

@@ -6,14 +6,17 @@ import {readFindings} from '../check/reads.js'
 import type {FinalState, Observation} from '../check/types.js'
 import {countOf, judge} from '../check/verdict.js'
 import {History, pairSteps} from '../history/history.js'
-import type {ActorName, OperationRecord} from '../history/types.js'
+import type {ActorName, OperationRecord, Value} from '../history/types.js'
 import type {Scenario} from '../scenario/types.js'
 import {ActorRuntime} from '../schedule/actor.js'
 import {formatDelay} from '../schedule/delays.js'
 import {type Fault, formatFault} from '../schedule/faults.js'
 import {LocalMutex, type LockKind, redisLock, type RowLock} from '../schedule/locks.js'
 import type {Schedule} from '../schedule/types.js'
-import {getStrategy} from '../strategies/index.js'
+import {strategyOf} from '../app/strategy-of.js'
+import {AppRun} from '../app/app-run.js'
+import {loadedApp} from '../app/load.js'
+import {appBench} from './app-bench.js'
 import type {StrategySettings} from '../strategies/types.js'
 import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
 import type {MysqlStore} from '../stores/mysql.js'
@@ -53,7 +56,7 @@ const OBSERVER = '#observer'
  * reads both stores back and checks what happened.
  */
 export async function runScenario(scenario: Scenario, bench: Workbench, options: RunOptions): Promise<RunResult> {
-  const strategy = getStrategy(scenario.strategy)
+  const strategy = strategyOf(scenario)
   const rowId = options.rowId ?? 1
   const key = itemKey(bench.keys, rowId)
   const lockName = lockKey(bench.keys, rowId)
@@ -70,11 +73,17 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
 
   // Every actor starts clean: nothing left open by an earlier run on the same connections.
   await rollbackOpen(stores.values())
-  const resetKeys = new Map(rowKeys(bench.keys, rowId).map((k): [string, string | null] => [k, null]))
-  // The row starts at version 0 (see MysqlStore.reset), and so does its cached copy.
-  const encode = strategy.encodeCache ?? String
-  resetKeys.set(key, scenario.initial.cache === null ? null : encode(scenario.initial.cache, 0))
-  await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys)])
+  // A user's app keeps its own row and keys: it resets and reads them its own way.
+  const app = scenario.app ? new AppRun(await appBench(bench, loadedApp(scenario.app.file), observer), rowId, (error) => lost.abort(error)) : null
+  if (app) {
+    await app.reset(scenario.initial)
+  } else {
+    const resetKeys = new Map(rowKeys(bench.keys, rowId).map((k): [string, string | null] => [k, null]))
+    // The row starts at version 0 (see MysqlStore.reset), and so does its cached copy.
+    const encode = strategy.encodeCache ?? String
+    resetKeys.set(key, scenario.initial.cache === null ? null : encode(scenario.initial.cache, 0))
+    await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys)])
+  }
 
   // The binlog's changes from here on only: the reset's own are skipped.
   const reader = strategy.needsBinlog ? await bench.binlog(slot) : null
@@ -94,11 +103,14 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   }
 
   const decode = strategy.decodeCache ?? decodeNumber
-  const peek = async () => {
-    const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
-    return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
-  }
-  const hooks = scheduleHooks(stores, observer, peek)
+  const peek = app
+    ? () => app.peek()
+    : async (): Promise<FinalState> => {
+        const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
+        return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
+      }
+  // An app's transactions are its own: cachesim cannot tell which rows they hold, so it asks the server.
+  const hooks = scheduleHooks(stores, observer, peek, {untracked: app !== null})
   const schedule = options.schedule(hooks)
   const history = new History()
   const operations: OperationRecord[] = []
@@ -114,6 +126,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const cacheTtlMs = scenario.cacheTtlMs ?? strategy.defaultCacheTtlMs
   if (cacheTtlMs !== undefined) settings.cacheTtlMs = cacheTtlMs
 
+  const runtimes = new Map<ActorName, ActorRuntime>()
   const tasks = scenario.actors.map((spec) => {
     const pair = stores.get(spec.name)!
     const lock: RowLock = lockKind === 'redis' ? redisLock(pair.redis, lockName, scenario.lockTtlMs) : mutex.for(spec.name)
@@ -138,11 +151,13 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
       onFault: (fault) => firedFaults.add(fault),
       onStoreLost: (error) => lost.abort(error),
     })
-    const loseKeys = () => pair.redis.delete(rowKeys(bench.keys, rowId))
+    runtimes.set(spec.name, actor)
+    const loseKeys = () => pair.redis.delete(app ? [app.key] : rowKeys(bench.keys, rowId))
+    const body = () => runOperations(actor, strategy, spec.ops, history, operations, loseKeys)
     return {
       name: spec.name,
       startAfterMs: spec.startAfterMs,
-      body: () => runOperations(actor, strategy, spec.ops, history, operations, loseKeys),
+      body: app ? () => app.within(spec.name, body) : body,
     }
   })
 
@@ -152,13 +167,16 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const releaseTimer = replica && lagMs !== null && lagMs !== undefined ? setTimeout(() => void replica.release().catch(() => {}), lagMs) : null
   let outcome
   try {
+    // A fresh app instance per actor and run: nothing carries over from the last order.
+    await app?.start(scenario.actors.map(({name}) => ({actor: runtimes.get(name)!, redis: stores.get(name)!.redis.raw, mysql: stores.get(name)!.mysql.raw})))
     outcome = await schedule.run(tasks, signal)
   } catch (error) {
     throw lost.signal.aborted ? lost.signal.reason : error
   } finally {
     if (releaseTimer) clearTimeout(releaseTimer)
+    await app?.close()
     // An actor that ended inside a transaction (it failed or was stopped) leaves nothing committed.
-    if (!signal.aborted) await rollbackOpen(stores.values())
+    if (!signal.aborted) await (app ? rollbackAll(stores.values()) : rollbackOpen(stores.values()))
     if (replica && !signal.aborted) await replica.release()
   }
   const durationMs = performance.now() - started
@@ -166,7 +184,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
 
   const final = await peek()
   const entries = history.entries
-  const observation: Observation = {entries, operations, initial: scenario.initial, final, stuck: outcome.stuck !== null}
+  const initial = app ? {db: app.valueOf(scenario.initial.db), cache: app.valueOf(scenario.initial.cache)} : scenario.initial
+  const observation: Observation = {entries, operations, initial, final, stuck: outcome.stuck !== null}
   const verdict = judge(observation)
   const divergent = isDivergent(final)
   // A TTL repairs what the race broke: measure how long that takes (real time only).
@@ -196,7 +215,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     target: scenario.builtIn ? scenario.name : scenario.source,
     cliFlags: scenario.cliFlags,
     schedule: schedule.kind,
-    initial: {...scenario.initial},
+    initial: {...initial},
     faults: scenario.faults.map(formatFault),
     unfired: [
       ...scenario.faults.filter((f) => !firedFaults.has(f)).map((f) => `fault ${formatFault(f)}`),
@@ -233,6 +252,11 @@ async function timeToConvergence(peek: () => Promise<FinalState>, withinMs: numb
 function decodeNumber(raw: string): number | null {
   const value = Number(raw)
   return Number.isSafeInteger(value) ? value : null
+}
+
+/** An app's transactions are not tracked: roll back on every actor's connection. */
+async function rollbackAll(pairs: Iterable<StorePair>): Promise<void> {
+  await Promise.all([...pairs].map((pair) => pair.mysql.raw.query('ROLLBACK').catch(() => {})))
 }
 
 async function rollbackOpen(pairs: Iterable<StorePair>): Promise<void> {

@@ -5,7 +5,8 @@ import type {LockKind} from '../schedule/locks.js'
 import {type OrderToken, parseOrder, scriptSelector} from '../schedule/script.js'
 import {type PendingStep, SteppedSchedule} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
-import {getStrategy, stepsOf} from '../strategies/index.js'
+import {strategyOf} from '../app/strategy-of.js'
+import {describeSteps, hasStep} from '../strategies/index.js'
 import type {ScheduleHooks} from './run-scenario.js'
 import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
@@ -78,14 +79,13 @@ function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]
     throw new BadInputError(`--order replays one scenario, but the target names ${scenarios.length}; name one scenario or file`)
   }
   const scenario = scenarios[0]!
-  const strategy = getStrategy(scenario.strategy)
+  const strategy = strategyOf(scenario)
   for (const token of order) {
     if (!scenario.actors.some((a) => a.name === token.actor)) {
       throw new BadInputError(`--order: scenario ${scenario.name} has no actor ${token.actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
     }
-    const steps = stepsOf(strategy)
-    if (!steps.includes(token.step)) {
-      throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; its steps: ${steps.join(', ')}`)
+    if (!hasStep(strategy, token.step)) {
+      throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; ${describeSteps(strategy)}`)
     }
   }
 }

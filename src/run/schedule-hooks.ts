@@ -1,4 +1,4 @@
-import type {ActorName} from '../history/types.js'
+import type {ActorName, Value} from '../history/types.js'
 import type {ServerWaitProbe} from '../schedule/stepped.js'
 import type {StorePair} from './workbench.js'
 
@@ -7,7 +7,7 @@ export interface ScheduleHooks {
   probe: ServerWaitProbe
   unstick: (actors: readonly ActorName[]) => Promise<void>
   /** Reads both stores' current values (for `--step`, which shows them before each step). */
-  peek: () => Promise<{db: number | null; cache: number | null}>
+  peek: () => Promise<{db: Value; cache: Value}>
 }
 
 /**
@@ -20,12 +20,14 @@ export function scheduleHooks(
   stores: ReadonlyMap<ActorName, StorePair>,
   observer: StorePair,
   peek: ScheduleHooks['peek'],
+  options: {untracked?: boolean} = {},
 ): ScheduleHooks {
   const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
   const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
   return {
     probe: {
-      mayWait: (actor) => others(actor).some((pair) => pair.mysql.holdsRowLocks),
+      // Transactions cachesim does not track (an app's own) may hold any row: every long step is asked about.
+      mayWait: (actor) => options.untracked === true || others(actor).some((pair) => pair.mysql.holdsRowLocks),
       async waiting(actors, runningMs) {
         // Known without asking: an UPDATE of a row that another actor's open transaction wrote
         // waits for that transaction (InnoDB row locks).

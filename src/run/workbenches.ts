@@ -1,5 +1,5 @@
 import type {Scenario} from '../scenario/types.js'
-import {getStrategy} from '../strategies/index.js'
+import {strategyOf} from '../app/strategy-of.js'
 import {Workbench, type WorkbenchOptions} from './workbench.js'
 
 /** The stores a command may use: the ones it was given, and ones with a ROW binlog for the strategies that need it. */
@@ -14,7 +14,7 @@ export interface StoreSet {
 export type StoreSource = WorkbenchOptions | StoreSet
 
 export function needsBinlog(scenario: Scenario): boolean {
-  return getStrategy(scenario.strategy).needsBinlog === true
+  return strategyOf(scenario).needsBinlog === true
 }
 
 export function needsReplica(scenario: Scenario): boolean {

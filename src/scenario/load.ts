@@ -7,6 +7,7 @@ import type {z} from 'zod'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import {ScenarioError} from '../errors/scenario-error.js'
+import {loadApp} from '../app/load.js'
 import {strategyNames} from '../strategies/index.js'
 import {scenarioSchema} from './schema.js'
 import type {Scenario} from './types.js'
@@ -40,6 +41,13 @@ export function parseScenario(text: string, file: string): Scenario {
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
+  const scenario = parseScenario(await readScenarioText(file), file)
+  // An app scenario runs its app: load it now, so that a bad module stops everything before any server is touched.
+  if (scenario.app) scenario.strategy = (await loadApp(scenario.app.file, scenario.app.shown)).app.name
+  return scenario
+}
+
+async function readScenarioText(file: string): Promise<string> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -49,7 +57,7 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
       code === 'ENOENT' ? `no such scenario file: ${file}` : `cannot read scenario file ${file} (${code ?? String(error)})`,
     )
   }
-  return parseScenario(text, file)
+  return text
 }
 
 /** Loads a file, or every .yaml/.yml file in a folder (sorted by name). */

@@ -4,7 +4,9 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../schedule/delays.js'
 import {type Fault, formatFault, parseFault} from '../schedule/faults.js'
 import type {LockKind} from '../schedule/locks.js'
-import {findStrategy, getStrategy, STRATEGIES, stepsOf, strategyNames} from '../strategies/index.js'
+import {loadApp} from '../app/load.js'
+import {type AppRef, strategyOf} from '../app/strategy-of.js'
+import {describeSteps, findStrategy, hasStep, STRATEGIES, strategyNames} from '../strategies/index.js'
 import type {Strategy, StrategyKnob} from '../strategies/types.js'
 import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
@@ -40,6 +42,8 @@ export interface ScenarioOverrides {
   doubleDeleteDelayMs?: number
   /** For the strategies that take a lock local or Redis (others are left as they are). */
   lock?: LockKind
+  /** Race this app module in place of each scenario's strategy (--app). */
+  app?: string
 }
 
 /**
@@ -47,13 +51,12 @@ export interface ScenarioOverrides {
  * actors and steps. The result expects nothing: its `expect:` described the unchanged scenario.
  */
 export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides): Scenario {
-  const strategy = getStrategy(scenario.strategy)
-  const steps = stepsOf(strategy)
+  const strategy = strategyOf(scenario)
   const check = (flag: string, actor: string, step: string) => {
     if (!scenario.actors.some((a) => a.name === actor)) {
       throw new BadInputError(`${flag}: scenario ${scenario.name} has no actor ${actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
     }
-    if (!steps.includes(step)) throw new BadInputError(`${flag}: ${strategy.name} has no step ${step}; its steps: ${steps.join(', ')}`)
+    if (!hasStep(strategy, step)) throw new BadInputError(`${flag}: ${strategy.name} has no step ${step}; ${describeSteps(strategy)}`)
   }
   const delays = overrides.delays ?? []
   const faults = overrides.faults ?? []
@@ -85,7 +88,7 @@ export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides):
  * (`--lock` for a strategy that takes no lock, `--ddd-delay` for no delayed-double-delete).
  */
 export function checkOverrides(scenarios: readonly Scenario[], overrides: ScenarioOverrides): void {
-  const strategies = scenarios.map((s) => getStrategy(s.strategy))
+  const strategies = scenarios.map((s) => strategyOf(s))
   if (overrides.lock !== undefined && !strategies.some((s) => takes(s, 'lock'))) {
     throw new BadInputError(`--lock: no strategy here takes a choice of lock (${[...new Set(strategies.map((s) => s.name))].join(', ')}); it is for ${knobOwners('lock')}`)
   }
@@ -122,18 +125,69 @@ export async function scenariosToCheck(paths: readonly string[]): Promise<Scenar
 
 /** The overrides the shared scenario flags (--fault, --ddd-delay, --lock) and --delay ask for. */
 export function overridesFrom(
-  flags: {fault?: string[] | undefined; 'ddd-delay'?: number | undefined; lock?: LockKind | undefined},
+  flags: {fault?: string[] | undefined; 'ddd-delay'?: number | undefined; lock?: LockKind | undefined; app?: string | undefined},
   delays: readonly InjectedDelay[],
 ): ScenarioOverrides {
   const overrides: ScenarioOverrides = {delays, faults: (flags.fault ?? []).map(parseFault)}
   if (flags['ddd-delay'] !== undefined) overrides.doubleDeleteDelayMs = flags['ddd-delay']
   if (flags.lock !== undefined) overrides.lock = flags.lock
+  if (flags.app !== undefined) overrides.app = flags.app
   return overrides
 }
 
 /** The scenarios a command's TARGET names, changed as its flags ask (checked to mean something first). */
 export async function scenariosFor(target: string, overrides: ScenarioOverrides): Promise<Scenario[]> {
-  const resolved = await resolveScenarios(target)
+  const resolved = overrides.app === undefined ? await resolveScenarios(target) : await appScenarios(target, overrides.app)
   checkOverrides(resolved, overrides)
   return resolved.map((scenario) => withOverrides(scenario, overrides))
+}
+
+/**
+ * The matrix's races and faults an app can be raced in by name. pause-past-ttl is left out: it
+ * pauses a lock holder past its lock's TTL, and an app's locks are its own.
+ */
+export const APP_RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'crash-between']
+
+/**
+ * What `--app FILE` makes of a TARGET: a race by name (`cold-refill`, or `races` for all of
+ * them) raced by the app, or scenario files whose strategy the app replaces.
+ */
+export async function appScenarios(target: string, file: string): Promise<Scenario[]> {
+  const loaded = await loadApp(file)
+  const ref: AppRef = {file: loaded.file, shown: loaded.shown}
+  const name = loaded.app.name
+  const race = target.endsWith(`.${name}`) ? target.slice(0, -name.length - 1) : target
+  if (race === 'races' || APP_RACES.includes(race)) {
+    const wanted = race === 'races' ? APP_RACES : [race]
+    const templates = await loadMatrixScenarios()
+    return wanted.map((r) => asApp(templates.find((s) => s.name === `${r}.update-then-delete`)!, ref, name, true))
+  }
+  const looksLikePath = /[/\\]|\.ya?ml$/.test(target)
+  if (!looksLikePath && !(await exists(target))) {
+    throw new BadInputError(`with --app, TARGET is a race (${APP_RACES.join(', ')}, or "races" for all) or a scenario file; "${target}" is neither`)
+  }
+  return (await resolveScenarios(target)).map((scenario) => asApp(scenario, ref, name, false))
+}
+
+/** A scenario raced by an app: the race's actors and faults, the app's steps; what it expected was said of the strategy. */
+function asApp(scenario: Scenario, app: AppRef, name: string, race: boolean): Scenario {
+  const at = `scenario ${scenario.name}`
+  for (const actor of scenario.actors) {
+    const op = actor.ops.find((o) => o.kind === 'drain' || o.kind === 'sync')
+    if (op) throw new BadInputError(`--app: ${at} has "op: ${op.kind}", which only ${op.kind === 'drain' ? 'write-behind' : 'binlog-invalidate'} has; an app reads and writes`)
+  }
+  if (scenario.replica) throw new BadInputError(`--app: ${at} reads from a replica, which an app's own connections cannot`)
+  const {expect: _expect, ...rest} = scenario
+  // A built-in step's fault becomes the same fault at the app's matching class of step.
+  const faults = scenario.faults.map((f) => ({...f, step: f.step.startsWith('cache.') ? 'redis.write' : f.step.startsWith('db.') && f.kind === 'crash' ? 'db.write' : f.step}))
+  return {
+    ...rest,
+    name: race ? `${scenario.race ?? scenario.name}.${name}` : scenario.name,
+    description: scenario.description.replaceAll(scenario.strategy, name),
+    strategy: name,
+    app,
+    faults,
+    builtIn: race,
+    cliFlags: [...scenario.cliFlags, '--app', app.shown],
+  }
 }

@@ -71,7 +71,9 @@ export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'use letters, digits, ".", "_" and "-" (at most 80)'),
   description: z.string().optional(),
   race: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-"').optional(),
-  strategy: z.string(),
+  strategy: z.string().optional(),
+  /** A user's app module, relative to the scenario file, raced in place of a strategy. */
+  app: z.string().min(1).max(1000).optional(),
   lock: z.enum(['local', 'redis']).optional(),
   lockTtlMs: z.number().int().min(1).max(600_000).optional(),
   cacheTtlMs: z.number().int().min(1).max(86_400_000).optional(),

@@ -1,4 +1,5 @@
-import type {ActorName} from '../history/types.js'
+import type {AppRef} from '../app/strategy-of.js'
+import type {ActorName, Value} from '../history/types.js'
 import type {InjectedDelay} from '../schedule/delays.js'
 import type {Fault} from '../schedule/faults.js'
 import type {LockKind} from '../schedule/locks.js'
@@ -26,8 +27,9 @@ export interface ActorSpec {
 /** What a run is expected to show; every field is optional and only given fields are checked. */
 export interface RunExpectation {
   divergent?: boolean
-  db?: number | null
-  cache?: number | null
+  /** The row's value at the end (an app's: the value the number stands for, see CachesimApp.value). */
+  db?: Value
+  cache?: Value
   staleReads?: number
   dirtyReads?: number
   dbQueries?: number
@@ -73,7 +75,10 @@ export interface Scenario {
   race?: string
   /** Flags that changed it on the command line (--fault, --ddd-delay, --lock): a replay command repeats them. */
   cliFlags: string[]
+  /** The built-in strategy's name, or the app's name when `app` is given. */
   strategy: string
+  /** A user's app module raced in place of a built-in strategy (`app:` in the file, or --app). */
+  app?: AppRef
   lock: LockKind
   lockTtlMs: number
   /** Time to live of cache SETs; none when absent. */

@@ -1,7 +1,11 @@
 import type {InjectedDelay} from '../schedule/delays.js'
 import type {Fault} from '../schedule/faults.js'
 import {parseOrder} from '../schedule/script.js'
-import {findStrategy, stepsOf, strategyNames} from '../strategies/index.js'
+import path from 'node:path'
+
+import {unloadedApp} from '../app/app-strategy.js'
+import type {AppRef} from '../app/strategy-of.js'
+import {describeSteps, findStrategy, hasStep, strategyNames} from '../strategies/index.js'
 import type {Strategy} from '../strategies/types.js'
 import type {Locate} from './load.js'
 import type {ScenarioInput} from './schema.js'
@@ -13,14 +17,20 @@ export const DEFAULT_LEASE_TTL_MS = 5000
 
 /** Checks what the schema cannot (names that must refer to something) and builds the Scenario. */
 export function toScenario(input: ScenarioInput, source: string, locate: Locate): Scenario {
-  const strategy = findStrategy(input.strategy)
+  if (input.strategy !== undefined && input.app !== undefined) throw locate(['app'], 'give either "strategy:" or "app:", not both', 'app')
+  if (input.strategy === undefined && input.app === undefined) {
+    throw locate([], `"strategy" is required (one of ${strategyNames().join(', ')}), or "app:" with the path of your app module`)
+  }
+  // An app module's path is relative to the scenario file; the module itself is loaded by load.ts.
+  const app: AppRef | undefined = input.app === undefined ? undefined : {file: path.resolve(path.dirname(source), input.app), shown: ''}
+  if (app) app.shown = path.relative(process.cwd(), app.file) || app.file
+  const strategy = app ? unloadedApp(app.shown) : findStrategy(input.strategy!)
   if (!strategy) {
     throw locate(['strategy'], `unknown strategy "${input.strategy}"; valid strategies: ${strategyNames().join(', ')}`)
   }
   if (input.lock !== undefined && !strategy.knobs?.includes('lock')) {
     throw locate(['lock'], strategy.usesLock ? `${strategy.name} always uses the Redis lock; remove "lock:"` : `strategy ${strategy.name} takes no lock; remove "lock:"`)
   }
-  const steps = stepsOf(strategy)
 
   const names = Object.keys(input.actors)
   if (names.length === 0) throw locate(['actors'], 'a scenario needs at least one actor, e.g. A: { op: write, value: 100 }')
@@ -43,7 +53,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     if (!names.includes(actor)) throw locate([...at, 'actor'], `no actor named "${actor}"; actors: ${names.join(', ')}`)
   }
   const stepAt = (at: (string | number)[], step: string) => {
-    if (!steps.includes(step)) throw locate(at, `${strategy.name} has no step "${step}"; its steps: ${steps.join(', ')}`)
+    if (!hasStep(strategy, step)) throw locate(at, `${strategy.name} has no step "${step}"; ${describeSteps(strategy)}`)
   }
 
   const delays: InjectedDelay[] = (input.delays ?? []).map((d, i) => {
@@ -81,6 +91,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     builtIn: false,
     cliFlags: [],
     strategy: strategy.name,
+    ...(app ? {app} : {}),
     lock: strategy.lockKind ?? input.lock ?? 'local',
     lockTtlMs: input.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
     doubleDeleteDelayMs: input.doubleDeleteDelayMs ?? DEFAULT_DOUBLE_DELETE_DELAY_MS,
@@ -102,14 +113,14 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     const {explore, ...run} = input.expect
     scenario.expect = stripUndefined(run)
     if (explore !== undefined) {
-      if (explore.witness !== undefined) checkWitness(explore.witness, names, steps, locate)
+      if (explore.witness !== undefined) checkWitness(explore.witness, names, strategy, locate)
       scenario.expect.explore = stripUndefined(explore)
     }
   }
   return scenario
 }
 
-function checkWitness(witness: string, actors: readonly string[], steps: readonly string[], locate: Locate): void {
+function checkWitness(witness: string, actors: readonly string[], strategy: Strategy, locate: Locate): void {
   const at = ['expect', 'explore', 'witness']
   let tokens
   try {
@@ -119,7 +130,7 @@ function checkWitness(witness: string, actors: readonly string[], steps: readonl
   }
   for (const token of tokens) {
     if (!actors.includes(token.actor)) throw locate(at, `witness: no actor named "${token.actor}"; actors: ${actors.join(', ')}`)
-    if (!steps.includes(token.step)) throw locate(at, `witness: no step "${token.step}" in this strategy; its steps: ${steps.join(', ')}`)
+    if (!hasStep(strategy, token.step)) throw locate(at, `witness: no step "${token.step}" in ${strategy.name}; ${describeSteps(strategy)}`)
   }
 }
 

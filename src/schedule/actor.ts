@@ -113,7 +113,9 @@ export class ActorRuntime implements Actor {
     const {schedule, history, signal} = this.setup
     const sends = options.sends ?? null
     const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
-    const fault = faultAt(this.setup.faults, this.name, name, request.occurrence)
+    const fault =
+      faultAt(this.setup.faults, this.name, name, request.occurrence) ??
+      (options.classes ?? []).map((c) => faultAt(this.setup.faults, this.name, c, this.next(c))).find((f) => f !== undefined)
     if (fault) this.setup.onFault?.(fault)
     // The actor stalls before the call goes out, as a step of its own: real time passes (locks
     // and leases expire), and under explore the others may move before the call goes out.
@@ -145,25 +147,44 @@ export class ActorRuntime implements Actor {
       const outcome = outcomeOf(error)
       const reason = messageOf(error)
       // A step whose outcome is unknown may have done what it set out to do.
-      const effect = outcome === 'info' ? options.effect?.(undefined) : undefined
+      const effect = outcome === 'info' ? await this.effectOf(options, undefined) : undefined
       history.complete(invocation, outcome, null, {error: reason, note, effect})
       if (error instanceof StoreUnavailableError) this.setup.onStoreLost?.(error)
       await schedule.afterStep(request, signal)
       throw new StepFailedError(this.name, name, reason, outcome)
     }
     const recorded = options.record ? options.record(result) : result
+    const effect = await this.effectOf(options, result)
+    const crash = fault?.kind === 'crash' ? fault : this.rowWritten(effect)
     const injected =
-      fault?.kind === 'latency' ? `answer ${fault.ms} ms late (injected)` : fault?.kind === 'crash' ? `then ${this.name} crashed (injected)` : undefined
+      fault?.kind === 'latency' ? `answer ${fault.ms} ms late (injected)` : crash ? `then ${this.name} crashed (injected)` : undefined
     history.complete(invocation, 'ok', isStepValue(recorded) ? recorded : null, {
       note: injected === undefined ? note : join(note, injected),
-      effect: options.effect?.(result),
+      effect,
     })
     await schedule.afterStep(request, signal)
-    if (fault?.kind === 'crash') {
+    if (crash) {
+      if (crash !== fault) this.setup.onFault?.(crash)
       this.crashed = new ActorCrashedError(this.name, name)
       throw this.crashed
     }
     return result
+  }
+
+  /**
+   * A crash at `db.write`: right after the first step that changed the row for everyone (an
+   * autocommit write or a COMMIT), as its observed effect tells.
+   */
+  private rowWritten(effect: StepEffect | undefined): Fault | undefined {
+    if (effect?.db === undefined) return undefined
+    const fault = faultAt(this.setup.faults, this.name, 'db.write', this.next('db.write'))
+    return fault?.kind === 'crash' ? fault : undefined
+  }
+
+  /** What the step did: told by its result, or read from the stores right after it. */
+  private async effectOf<T>(options: StepOptions<T>, result: T | undefined): Promise<StepEffect | undefined> {
+    if (options.observe) return options.observe()
+    return options.effect?.(result)
   }
 
   /** An UPDATE commits at once outside a transaction; inside one, at its COMMIT. */

@@ -43,6 +43,11 @@ export class MysqlStore {
     return store
   }
 
+  /** The mysql2 connection itself, for an app (src/app/) that sends its own statements in cachesim's database. */
+  get raw(): mysql.Connection {
+    return this.connection
+  }
+
   /** The server's id for this connection, as information_schema shows it. */
   get threadId(): number {
     return this.connection.threadId ?? -1

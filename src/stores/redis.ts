@@ -72,6 +72,11 @@ export class RedisStore {
     return client
   }
 
+  /** The ioredis client itself, for an app (src/app/) that sends its own commands under cachesim's prefix. */
+  get raw(): Redis {
+    return this.client
+  }
+
   async get(key: string): Promise<string | null> {
     return this.send(() => this.client.get(key))
   }

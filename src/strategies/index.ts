@@ -45,6 +45,26 @@ export function getStrategy(name: string): Strategy {
   return strategy
 }
 
+/** Whether a scenario may name `step` for this strategy (in a delay, a fault, an order). */
+export function hasStep(strategy: Strategy, step: string): boolean {
+  if (stepsOf(strategy).includes(step)) return true
+  return strategy.stepPattern !== undefined && (strategy.stepPattern.test(step) || APP_STEP_CLASSES.includes(step))
+}
+
+/**
+ * Classes of an app's steps a fault may name: `redis.write`, the first Redis command that may
+ * change the store; `db.write` (crash only), right after the first step that changed the row.
+ */
+export const APP_STEP_CLASSES = ['redis.write', 'db.write']
+
+/** The steps a scenario may name, for a message. */
+export function describeSteps(strategy: Strategy): string {
+  if (strategy.stepPattern) {
+    return 'an app\'s steps are its client calls as issued, redis.<COMMAND> or db.<statement> (e.g. redis.GET, db.update), and for faults redis.write or db.write; a plain run lists them'
+  }
+  return `its steps: ${stepsOf(strategy).join(', ')}`
+}
+
 /**
  * Every step a scenario may name for this strategy: its paths', its workers', `cache.lose`
  * (Redis losing the row's keys) and `pause` (the step a pause fault inserts).

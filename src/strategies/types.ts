@@ -1,4 +1,4 @@
-import type {ActorName, StepEffect, StepName, StepValue} from '../history/types.js'
+import type {ActorName, StepEffect, StepName, StepValue, Value} from '../history/types.js'
 import type {MysqlStore} from '../stores/mysql.js'
 import type {KeySpace} from '../stores/keys.js'
 import type {RedisStore} from '../stores/redis.js'
@@ -33,6 +33,13 @@ export interface StepOptions<T> {
    * when the step's outcome is unknown (it may have happened). No effect when absent.
    */
   effect?: (result: T | undefined) => StepEffect
+  /**
+   * What the step did, read from the stores right after it (before any other step goes): for
+   * calls whose effect cannot be told from their result (an app's script, a MULTI).
+   */
+  observe?: () => Promise<StepEffect>
+  /** Classes of step this one belongs to, which a fault may name instead of the step (`redis.write`). */
+  classes?: readonly StepName[]
 }
 
 /** Knobs a scenario (or the command line) sets for the strategies that use them. */
@@ -146,8 +153,14 @@ export interface Strategy {
   readonly usesLock?: boolean
   /** A strategy whose lock must be shared beyond one process says so: it always gets the Redis lock. */
   readonly lockKind?: 'redis'
-  read(actor: Actor): Promise<number | null>
+  /** The read path: the value it returns to its caller (null: not found). */
+  read(actor: Actor): Promise<Value>
+  /** The write path, for a scenario's `write: N`. */
   write(actor: Actor, value: number): Promise<void>
+  /** Steps named as the code issues them (an app's Redis commands and SQL statements): any name this matches. */
+  readonly stepPattern?: RegExp
+  /** The value a scenario's number stands for, when the strategy keeps more than numbers (an app); the number by default. */
+  valueFor?(n: number): Value
   /** A worker that applies queued writes to MySQL (`op: drain` in a scenario), `count` of them. */
   drain?(actor: Actor, count: number): Promise<void>
   /** A worker that applies the binlog's changes to the cache (`op: sync`), `count` of them. */

@@ -1,0 +1,209 @@
+import {AsyncLocalStorage, AsyncResource} from 'node:async_hooks'
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+import {exists as isRedisCommand, hasFlag} from '@ioredis/commands'
+
+/**
+ * The seam for apps: the clients an app uses are gated at the start of every command. The actor
+ * a command belongs to is found from async context, so clients a library opens by itself are
+ * gated too; outside an actor's context (cachesim's own observer, connection set-up) nothing is.
+ */
+export interface AppLane {
+  /**
+   * Runs one client call as a step of this lane's actor: waits for the schedule, sends it, and
+   * resolves with its answer. `write` says whether the call may change a store; `keys` are the
+   * Redis keys it names.
+   */
+  step<T>(call: ClientCall, send: () => Promise<T>): Promise<T>
+}
+
+export interface ClientCall {
+  /** The step's name: `redis.SET`, `redis.MULTI`, `db.update`, … */
+  name: string
+  write: boolean
+  keys: readonly string[]
+}
+
+export const lanes = new AsyncLocalStorage<AppLane>()
+
+/** Runs `fn` outside every actor's context: cachesim's own store calls are never steps. */
+export function outsideLanes<T>(fn: () => T): T {
+  return lanes.exit(fn)
+}
+
+/** Commands a client sends to set a connection up (or for pub/sub): never steps, never held. */
+const SET_UP = new Set(['auth', 'hello', 'select', 'client', 'info', 'ping', 'quit', 'readonly', 'cluster', 'command', 'echo', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'reset'])
+
+const GATED = Symbol.for('cachesim.gated')
+type Marked = {[GATED]?: boolean}
+
+const installed = new Set<string>()
+
+/**
+ * Gates the copies of ioredis and mysql2 that `fromDir` resolves to (an app's node_modules), and
+ * cachesim's own. Each copy is patched once.
+ */
+export async function installGates(fromDir: string): Promise<void> {
+  for (const base of [path.join(fromDir, 'noop.js'), import.meta.url]) {
+    const require = createRequire(base)
+    const ioredis = resolveDir(require, 'ioredis')
+    if (ioredis && !installed.has(ioredis)) {
+      installed.add(ioredis)
+      gateIoredis(require(ioredis) as IoredisModule)
+    }
+    const mysql2 = resolveDir(require, 'mysql2')
+    if (mysql2 && !installed.has(mysql2)) {
+      installed.add(mysql2)
+      gateMysql2(mysql2)
+    }
+  }
+}
+
+/** The package's folder, or null when it is not installed there. */
+function resolveDir(require: NodeJS.Require, name: string): string | null {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`))
+  } catch {
+    return null
+  }
+}
+
+interface IoredisCommand extends Marked {
+  name: string
+  getKeys(): Array<string | Buffer>
+  reject(error: unknown): void
+  promise: Promise<unknown>
+}
+interface IoredisPipeline extends Marked {
+  _queue: IoredisCommand[]
+  _transactions?: number
+  reject(error: unknown): void
+  promise: Promise<unknown>
+}
+interface IoredisModule {
+  Redis: {prototype: {sendCommand(this: unknown, command: IoredisCommand, stream?: unknown): Promise<unknown>}}
+  Pipeline: {prototype: {exec(this: IoredisPipeline, ...args: unknown[]): Promise<unknown>}}
+}
+
+function gateIoredis(ioredis: IoredisModule): void {
+  const proto = ioredis.Redis.prototype
+  const send = proto.sendCommand
+  proto.sendCommand = function (this: unknown, command: IoredisCommand, stream?: unknown) {
+    const lane = lanes.getStore()
+    const name = command.name.toLowerCase()
+    // Commands of a pipeline (the pipeline is the step), set-up, and commands already let through.
+    if (!lane || stream || command[GATED] || SET_UP.has(name)) return send.call(this, command, stream)
+    command[GATED] = true
+    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command])}
+    lane.step(call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
+    return command.promise
+  }
+  const exec = ioredis.Pipeline.prototype.exec
+  ioredis.Pipeline.prototype.exec = function (this: IoredisPipeline, ...args: unknown[]) {
+    const lane = lanes.getStore()
+    if (!lane || this[GATED]) return exec.apply(this, args)
+    this[GATED] = true
+    const queued = this._queue.map((c) => c.name.toLowerCase())
+    const multi = queued[0] === 'multi'
+    const call = {
+      name: multi ? 'redis.MULTI' : 'redis.PIPELINE',
+      write: queued.some((c) => c !== 'multi' && c !== 'exec' && isWrite(c)),
+      keys: keysOf(this._queue),
+    }
+    const gated = lane.step(call, () => exec.apply(this, args))
+    gated.catch((error: unknown) => this.reject(error))
+    return gated
+  }
+}
+
+function isWrite(command: string): boolean {
+  if (!isRedisCommand(command)) return true
+  return !hasFlag(command, 'readonly') && command !== 'multi' && command !== 'exec'
+}
+
+function keysOf(commands: readonly IoredisCommand[]): string[] {
+  return commands.flatMap((c) => {
+    try {
+      return c.getKeys().map((k) => String(k))
+    } catch {
+      return []
+    }
+  })
+}
+
+interface Mysql2Command extends Marked {
+  constructor: {name: string}
+  sql?: string
+  onResult?: (error: unknown, ...rest: unknown[]) => void
+  once(event: 'end', listener: () => void): unknown
+  emit(event: string, ...args: unknown[]): boolean
+}
+interface Mysql2Connection {
+  addCommand(this: Mysql2Connection, command: Mysql2Command): Mysql2Command
+}
+
+function gateMysql2(dir: string): void {
+  // mysql2 3.x keeps its connection in lib/base/connection.js (earlier 3.x: lib/connection.js).
+  const file = [path.join(dir, 'lib/base/connection.js'), path.join(dir, 'lib/connection.js')].find((f) => existsSync(f))
+  if (!file) return
+  const required = createRequire(file)(file) as {prototype?: Mysql2Connection} & {default?: {prototype: Mysql2Connection}}
+  const proto = required.prototype?.addCommand ? required.prototype : required.default?.prototype
+  if (!proto?.addCommand) return
+  const add = proto.addCommand
+  proto.addCommand = function (this: Mysql2Connection, command: Mysql2Command) {
+    const lane = lanes.getStore()
+    const kind = command.constructor.name
+    // A prepared statement's Prepare is set-up; its Execute is the step.
+    if (!lane || command[GATED] || (kind !== 'Query' && kind !== 'Execute')) return add.call(this, command)
+    command[GATED] = true
+    const sql = command.sql ?? ''
+    const verb = sqlVerb(sql)
+    let failure: unknown = null
+    let answer: unknown = null
+    let sent = false
+    // The app's callback runs in the actor's context even though the answer arrives on the socket.
+    const onResult = command.onResult
+    if (onResult) {
+      command.onResult = AsyncResource.bind((error: unknown, ...rest: unknown[]) => {
+        failure = error ?? null
+        answer = rest[0]
+        onResult(error, ...rest)
+      })
+    }
+    // The step records what the statement answered: its rows, or how many rows it changed.
+    const send = () =>
+      new Promise<unknown>((resolve, reject) => {
+        sent = true
+        // mysql2 hands a result to the callback one tick after 'end' (an error, before it).
+        command.once('end', () => process.nextTick(() => (failure ? reject(failure) : resolve(recordOf(answer)))))
+        add.call(this, command)
+      })
+    lane.step({name: `db.${verb}`, write: !READS.has(verb), keys: []}, send).catch((error: unknown) => {
+      // The call never went out (a fault, the run abandoned): the app hears of it as of any error.
+      if (sent) return
+      if (command.onResult) command.onResult(error)
+      else command.emit('error', error)
+      command.emit('end')
+    })
+    return command
+  }
+}
+
+/** A statement's answer as plain data for the history: rows for a SELECT, `{affectedRows}` for a change. */
+function recordOf(answer: unknown): unknown {
+  if (Array.isArray(answer)) return answer.slice(0, 10).map((row: unknown) => (row && typeof row === 'object' ? {...row} : row))
+  if (answer && typeof answer === 'object' && 'affectedRows' in answer) return {affectedRows: (answer as {affectedRows: number}).affectedRows}
+  return null
+}
+
+const READS = new Set(['select', 'show', 'describe', 'explain', 'set', 'begin', 'use', 'with'])
+
+/** The statement's first word, lower case: `db.select`, `db.update`, `db.begin` (START TRANSACTION too). */
+export function sqlVerb(sql: string): string {
+  const word = /^\s*(?:\/\*.*?\*\/\s*)*([A-Za-z]+)(\s+transaction)?/is.exec(sql)
+  if (!word) return 'query'
+  const verb = word[1]!.toLowerCase()
+  return verb === 'start' && word[2] ? 'begin' : verb
+}
