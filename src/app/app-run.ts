@@ -75,7 +75,9 @@ export class AppRun {
     }
     const {mysql, redis} = this.bench.observer
     await outsideLanes(async () => {
-      const keys = [...new Set([...this.bench.touched, key])]
+      // Keys an earlier run named, in this process or another (kept in a set under the prefix).
+      const earlier = await redis.smembers(touchedSetKey(this.bench.prefix))
+      const keys = [...new Set([...earlier, ...this.bench.touched, key])].filter((k) => k.startsWith(this.bench.prefix))
       await redis.del(...keys)
       const cached = this.valueOf(initial.cache)
       if (cached !== null) await redis.set(key, app.encode(cached))
@@ -122,9 +124,13 @@ export class AppRun {
     return lanes.run(lane, body)
   }
 
-  /** Closes every instance (what it opened itself); never a step. */
+  /** Closes every instance (what it opened itself); never a step. Notes the keys this run named, for the next run's reset. */
   async close(): Promise<void> {
-    await outsideLanes(() => Promise.allSettled([...this.instances.values()].map((i) => i.close?.())))
+    await outsideLanes(async () => {
+      await Promise.allSettled([...this.instances.values()].map((i) => i.close?.()))
+      const touched = [...this.bench.touched]
+      if (touched.length > 0) await this.bench.observer.redis.sadd(touchedSetKey(this.bench.prefix), ...touched).catch(() => {})
+    })
     this.instances.clear()
   }
 
@@ -137,19 +143,22 @@ export class AppRun {
     const observe = () => this.observe()
     return {
       idle: () => queue.then(() => {}),
-      step: <T>(call: ClientCall, send: () => Promise<T>): Promise<T> => {
-        const outside = call.keys.find((k) => !k.startsWith(this.bench.prefix))
-        if (outside !== undefined) {
-          const error = new BadInputError(
-            `app ${this.bench.loaded.shown}: ${actor.name}'s ${call.name} names the key "${outside}", outside cachesim's prefix "${this.bench.prefix}"; build every key from the prefix create() is given`,
-          )
-          this.refuse(error)
-          return Promise.reject(error)
-        }
-        for (const key of call.keys) this.bench.touched.add(key)
-        // A fault at `redis.write` hits the first Redis command that may change the store.
-        const options = call.write ? {observe, classes: call.name.startsWith('redis.') ? ['redis.write'] : []} : {}
-        const run = queue.then(() => actor.step(call.name, send, options))
+      step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
+        const run = queue.then(() => {
+          const call = describe()
+          const outside = call.keys.find((k) => !k.startsWith(this.bench.prefix))
+          if (outside !== undefined) {
+            const error = new BadInputError(
+              `app ${this.bench.loaded.shown}: ${actor.name}'s ${call.name} names the key "${outside}", outside cachesim's prefix "${this.bench.prefix}"; build every key from the prefix create() is given`,
+            )
+            this.refuse(error)
+            throw error
+          }
+          for (const key of call.keys) this.bench.touched.add(key)
+          // A fault at `redis.write` hits the first Redis command that may change the store.
+          const options = call.write ? {observe, classes: call.name.startsWith('redis.') ? ['redis.write'] : []} : {}
+          return actor.step(call.name, send, options)
+        })
         queue = run.catch(() => {})
         return run
       },
@@ -165,6 +174,11 @@ export class AppRun {
     this.last = now
     return effect
   }
+}
+
+/** The set of keys apps have named under this prefix: every run starts without them. */
+function touchedSetKey(prefix: string): string {
+  return `${prefix}app:touched`
 }
 
 function decoded(decode: (raw: string) => unknown, raw: string): Value {

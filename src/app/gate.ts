@@ -13,10 +13,10 @@ import {exists as isRedisCommand, hasFlag} from '@ioredis/commands'
 export interface AppLane {
   /**
    * Runs one client call as a step of this lane's actor: waits for the schedule, sends it, and
-   * resolves with its answer. `write` says whether the call may change a store; `keys` are the
-   * Redis keys it names.
+   * resolves with its answer. `call` says what it is (asked when the step's turn in the lane
+   * comes: a pipeline's commands are all known by then).
    */
-  step<T>(call: ClientCall, send: () => Promise<T>): Promise<T>
+  step<T>(call: () => ClientCall, send: () => Promise<T>): Promise<T>
 }
 
 export interface ClientCall {
@@ -76,45 +76,54 @@ interface IoredisCommand extends Marked {
   reject(error: unknown): void
   promise: Promise<unknown>
 }
-interface IoredisPipeline extends Marked {
-  _queue: IoredisCommand[]
-  _transactions?: number
-  reject(error: unknown): void
-  promise: Promise<unknown>
-}
 interface IoredisModule {
   Redis: {prototype: {sendCommand(this: unknown, command: IoredisCommand, stream?: unknown): Promise<unknown>}}
-  Pipeline: {prototype: {exec(this: IoredisPipeline, ...args: unknown[]): Promise<unknown>}}
 }
+/** ioredis hands each command of a pipeline (or MULTI) to sendCommand with one stream object for the batch. */
+type PipelineStream = {isPipeline?: boolean}
 
 function gateIoredis(ioredis: IoredisModule): void {
   const proto = ioredis.Redis.prototype
   const send = proto.sendCommand
+  /** The batch being collected for each pipeline's stream: its commands, sent together when the step goes. */
+  const batches = new WeakMap<object, Array<{client: unknown; command: IoredisCommand; stream: unknown}>>()
   proto.sendCommand = function (this: unknown, command: IoredisCommand, stream?: unknown) {
     const lane = lanes.getStore()
     const name = command.name.toLowerCase()
-    // Commands of a pipeline (the pipeline is the step), set-up, and commands already let through.
-    if (!lane || stream || command[GATED] || SET_UP.has(name)) return send.call(this, command, stream)
+    if (!lane || command[GATED]) return send.call(this, command, stream)
     command[GATED] = true
-    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command])}
-    lane.step(call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
-    return command.promise
-  }
-  const exec = ioredis.Pipeline.prototype.exec
-  ioredis.Pipeline.prototype.exec = function (this: IoredisPipeline, ...args: unknown[]) {
-    const lane = lanes.getStore()
-    if (!lane || this[GATED]) return exec.apply(this, args)
-    this[GATED] = true
-    const queued = this._queue.map((c) => c.name.toLowerCase())
-    const multi = queued[0] === 'multi'
-    const call = {
-      name: multi ? 'redis.MULTI' : 'redis.PIPELINE',
-      write: queued.some((c) => c !== 'multi' && c !== 'exec' && isWrite(c)),
-      keys: keysOf(this._queue),
+    if (stream && (stream as PipelineStream).isPipeline) {
+      // A pipeline or MULTI…EXEC is one step: its commands arrive here one after another in
+      // one turn of the event loop; they are held, then sent in the same order.
+      let batch = batches.get(stream)
+      if (!batch) {
+        const held: Array<{client: unknown; command: IoredisCommand; stream: unknown}> = []
+        batch = held
+        batches.set(stream, held)
+        const call = () => {
+          const names = held.map((h) => h.command.name.toLowerCase())
+          return {
+            name: names[0] === 'multi' ? 'redis.MULTI' : 'redis.PIPELINE',
+            write: names.some((n) => n !== 'multi' && n !== 'exec' && isWrite(n)),
+            keys: keysOf(held.map((h) => h.command)),
+          }
+        }
+        lane
+          .step(call, () => {
+            for (const h of held) void send.call(h.client, h.command, h.stream)
+            return Promise.allSettled(held.map((h) => h.command.promise)).then(() => null)
+          })
+          .catch((error: unknown) => {
+            for (const h of held) h.command.reject(error)
+          })
+      }
+      batch.push({client: this, command, stream})
+      return command.promise
     }
-    const gated = lane.step(call, () => exec.apply(this, args))
-    gated.catch((error: unknown) => this.reject(error))
-    return gated
+    if (stream || SET_UP.has(name)) return send.call(this, command, stream)
+    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command])}
+    lane.step(() => call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
+    return command.promise
   }
 }
 
@@ -180,7 +189,7 @@ function gateMysql2(dir: string): void {
         command.once('end', () => process.nextTick(() => (failure ? reject(failure) : resolve(recordOf(answer)))))
         add.call(this, command)
       })
-    lane.step({name: `db.${verb}`, write: !READS.has(verb), keys: []}, send).catch((error: unknown) => {
+    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), keys: []}), send).catch((error: unknown) => {
       // The call never went out (a fault, the run abandoned): the app hears of it as of any error.
       if (sent) return
       if (command.onResult) command.onResult(error)
