@@ -57,7 +57,7 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
   const started = performance.now()
   const {signal} = options
   const run = runExpectation(scenario.expect)
-    ? await runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal})
+    ? await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal})
     : null
   const explore = scenario.expect?.explore
     ? await exploreScenario(scenario, bench, {

@@ -47,6 +47,11 @@ const DEFAULT_LOCK_WAIT_MS = 5000
 /** How long a drain or sync worker waits for its next event under real time. */
 const WORKER_WAIT_MS = 500
 const CONVERGENCE_MARGIN_MS = 1000
+/**
+ * An app's actor between steps this long, while another could go, waits in-process (a mutex, a
+ * shared promise): the others go on. Far above the microseconds an app spends between calls.
+ */
+const IN_PROCESS_WAIT_MS = 500
 const CONVERGENCE_POLL_MS = 5
 /** The observer's name among a slot's connections: not a valid actor name, so never an actor's. */
 const OBSERVER = '#observer'
@@ -110,7 +115,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
         return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
       }
   // An app's transactions are its own: cachesim cannot tell which rows they hold, so it asks the server.
-  const hooks = scheduleHooks(stores, observer, peek, {untracked: app !== null})
+  const hooks = scheduleHooks(stores, observer, peek, app ? {untracked: true, inProcessWaitMs: IN_PROCESS_WAIT_MS} : {})
   const schedule = options.schedule(hooks)
   const history = new History()
   const operations: OperationRecord[] = []

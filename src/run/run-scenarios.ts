@@ -51,7 +51,7 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
       const {step} = options
       // --step without --order walks through the order the scenario's delays produce.
       const replay =
-        order ?? (step ? parseOrder((await runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal: options.signal, ...lock})).order.join(' ')) : undefined)
+        order ?? (step ? parseOrder((await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal: options.signal, ...lock})).order.join(' ')) : undefined)
       const result = await runScenario(scenario, bench, {
         schedule: (hooks: ScheduleHooks): Schedule =>
           replay
@@ -61,7 +61,7 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
                 ...hooks,
                 ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek)} : {}),
               })
-            : new DelaySchedule(scenario.delays),
+            : new DelaySchedule(scenario.delays, hooks.inProcessWaitMs),
         signal: options.signal,
         ...lock,
       })

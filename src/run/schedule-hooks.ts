@@ -8,6 +8,8 @@ export interface ScheduleHooks {
   unstick: (actors: readonly ActorName[]) => Promise<void>
   /** Reads both stores' current values (for `--step`, which shows them before each step). */
   peek: () => Promise<{db: Value; cache: Value}>
+  /** For an app: how long an actor may be between steps before it counts as waiting in-process. */
+  inProcessWaitMs?: number
 }
 
 /**
@@ -20,7 +22,7 @@ export function scheduleHooks(
   stores: ReadonlyMap<ActorName, StorePair>,
   observer: StorePair,
   peek: ScheduleHooks['peek'],
-  options: {untracked?: boolean} = {},
+  options: {untracked?: boolean; inProcessWaitMs?: number} = {},
 ): ScheduleHooks {
   const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
   const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
@@ -45,5 +47,6 @@ export function scheduleHooks(
       await Promise.all(actors.map((a) => observer.mysql.killQuery(threadOf.get(a)!)))
     },
     peek,
+    ...(options.inProcessWaitMs === undefined ? {} : {inProcessWaitMs: options.inProcessWaitMs}),
   }
 }

@@ -63,6 +63,12 @@ export interface SteppedOptions {
   unstick?: (actors: readonly ActorName[]) => Promise<void>
   /** Called before each step is released, and awaited: `--step` waits for Enter here. */
   beforeRelease?: (next: PendingStep, position: number) => Promise<void>
+  /**
+   * An actor that has neither reached a gate nor finished this long after its last step waits
+   * in-process (an app's mutex, a promise shared with another caller, a timer): the others go
+   * on without it. Off when absent (built-in strategies never wait in-process).
+   */
+  inProcessWaitMs?: number
 }
 
 /** How often a step that could be waiting on a row lock, but is not known to, is looked at again. */
@@ -90,6 +96,8 @@ interface ActorState {
   sent: boolean
   /** When the current phase began (ms, performance.now). */
   since: number
+  /** Between steps for longer than the in-process bound: the others go on without it. */
+  inProcess: boolean
 }
 
 export class StepTimeoutError extends CachesimError {}
@@ -106,6 +114,7 @@ export class SteppedSchedule implements Schedule {
   private readonly stepTimeoutMs: number
   private readonly unstick: ((actors: readonly ActorName[]) => Promise<void>) | undefined
   private readonly beforeRelease: ((next: PendingStep, position: number) => Promise<void>) | undefined
+  private readonly inProcessWaitMs: number | undefined
   private abandoned: unknown = null
   private readonly states = new Map<ActorName, ActorState>()
   private readonly order: string[] = []
@@ -122,6 +131,7 @@ export class SteppedSchedule implements Schedule {
     this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
     this.unstick = options.unstick
     this.beforeRelease = options.beforeRelease
+    this.inProcessWaitMs = options.inProcessWaitMs
   }
 
   async run(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome> {
@@ -155,6 +165,7 @@ export class SteppedSchedule implements Schedule {
         retryDue: false,
         sent: false,
         since: performance.now(),
+        inProcess: false,
       })
     }
     const bodies = actors.map((actor) =>
@@ -188,11 +199,11 @@ export class SteppedSchedule implements Schedule {
       }
     } catch (error) {
       await this.abandon(error)
-      await Promise.allSettled(bodies)
+      await this.ended(bodies)
       throw error
     }
     if (stuck) await this.abandon(new StuckError(stuck))
-    await Promise.allSettled(bodies)
+    await this.ended(bodies)
     if (!stuck) this.selector.finish?.(this.order.length)
     return {order: [...this.order], decisions: [...this.decisions], stuck, injectedMs: 0}
   }
@@ -235,7 +246,8 @@ export class SteppedSchedule implements Schedule {
       if (signal.aborted) throw abortReason(signal)
       const seen = this.version
       const states = [...this.states.values()]
-      const running = states.filter((s) => s.phase === 'running' || s.phase === 'starting')
+      this.markInProcess(states)
+      const running = states.filter((s) => (s.phase === 'running' || s.phase === 'starting') && !s.inProcess)
       const inStep = states.filter((s) => s.phase === 'step' && !s.serverBlocked)
       if (running.length === 0 && inStep.length === 0) {
         const due = states.find((s) => s.phase === 'blocked' && s.retryDue)
@@ -246,6 +258,13 @@ export class SteppedSchedule implements Schedule {
       const oldest = Math.min(...[...running, ...inStep].map((s) => s.since))
       const left = this.stepTimeoutMs - (performance.now() - oldest)
       if (left <= 0) throw this.timeout([...running, ...inStep])
+      if (running.length > 0 && this.inProcessWaitMs !== undefined) {
+        // Look again when the longest-running actor reaches the in-process bound.
+        const runningFor = performance.now() - Math.min(...running.map((s) => s.since))
+        const next = runningFor < this.inProcessWaitMs ? this.inProcessWaitMs : this.inProcessWaitMs * 4
+        await this.nextChange(seen, Math.max(1, next - runningFor))
+        continue
+      }
       // Only a step that could be waiting on a lock is asked about; the rest are simply awaited.
       const suspects = running.length > 0 ? [] : inStep.filter((s) => this.probe?.mayWait(s.name) ?? true)
       if (suspects.length === 0) {
@@ -278,6 +297,24 @@ export class SteppedSchedule implements Schedule {
     }
   }
 
+  /**
+   * Actors between steps past the in-process bound, while another actor could go: they wait on
+   * something in-process that only another actor's progress can bring.
+   */
+  private markInProcess(states: ActorState[]): void {
+    if (this.inProcessWaitMs === undefined) return
+    const bound = this.inProcessWaitMs
+    const now = performance.now()
+    for (const state of states) {
+      if (state.phase !== 'running' || state.inProcess || now - state.since < bound) continue
+      // Alone, it may be waiting on a timer of its own: it gets four times as long.
+      const othersActive = states.some((other) => other !== state && (other.phase === 'gate' || other.phase === 'blocked' || other.phase === 'step'))
+      if (!othersActive && now - state.since < bound * 4) continue
+      state.inProcess = true
+      state.blockedReason = `waits in-process: it neither sent a call nor finished within ${Math.round(now - state.since)} ms of its last step`
+    }
+  }
+
   private retryBlocked(state: ActorState): void {
     const retry = state.retry
     state.retry = null
@@ -306,12 +343,28 @@ export class SteppedSchedule implements Schedule {
 
   private blocked(): BlockedActor[] {
     return [...this.states.values()]
-      .filter((s) => s.phase === 'blocked' || (s.phase === 'step' && s.serverBlocked))
-      .map((s) => ({actor: s.name, step: s.request?.step ?? '?', reason: s.blockedReason}))
+      .filter((s) => s.phase === 'blocked' || (s.phase === 'step' && s.serverBlocked) || (s.phase === 'running' && s.inProcess))
+      .map((s) => ({actor: s.name, step: s.phase === 'running' ? `after ${s.request?.step ?? 'its start'}` : (s.request?.step ?? '?'), reason: s.blockedReason}))
   }
 
   private finished(): ActorName[] {
     return [...this.states.values()].filter((s) => s.phase === 'done').map((s) => s.name)
+  }
+
+  /**
+   * Waits for the actors' programs to end. One waiting in-process may never end (its promise is
+   * never resolved): after the in-process bound it is left behind, and any call it makes later
+   * is refused at its gate.
+   */
+  private async ended(bodies: Promise<unknown>[]): Promise<void> {
+    const settled = Promise.allSettled(bodies)
+    if (![...this.states.values()].some((s) => s.inProcess)) {
+      await settled
+      return
+    }
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, this.inProcessWaitMs)))])
+    clearTimeout(timer)
   }
 
   /**
@@ -343,6 +396,7 @@ export class SteppedSchedule implements Schedule {
     const state = this.state(actor)
     state.phase = phase
     state.since = performance.now()
+    state.inProcess = false
     if (phase !== 'step') state.serverBlocked = false
     state.sent = false
     this.wake()
