@@ -2,8 +2,9 @@ import {AsyncLocalStorage, AsyncResource} from 'node:async_hooks'
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 
-import {exists as isRedisCommand, hasFlag} from '@ioredis/commands'
+import {exists as isRedisCommand, getKeyIndexes, hasFlag} from '@ioredis/commands'
 
 /**
  * The seam for apps: the clients an app uses are gated at the start of every command. The actor
@@ -46,19 +47,40 @@ const installed = new Set<string>()
  * cachesim's own. Each copy is patched once.
  */
 export async function installGates(fromDir: string): Promise<void> {
-  for (const base of [path.join(fromDir, 'noop.js'), import.meta.url]) {
-    const require = createRequire(base)
-    const ioredis = resolveDir(require, 'ioredis')
-    if (ioredis && !installed.has(ioredis)) {
-      installed.add(ioredis)
-      gateIoredis(require(ioredis) as IoredisModule)
-    }
-    const mysql2 = resolveDir(require, 'mysql2')
-    if (mysql2 && !installed.has(mysql2)) {
-      installed.add(mysql2)
-      gateMysql2(mysql2)
-    }
+  for (const base of [path.join(fromDir, 'noop.js'), import.meta.url]) gateFrom(base)
+}
+
+/** Gates the copies of the clients that a module at `base` would import. */
+function gateFrom(base: string): void {
+  const require = createRequire(base)
+  for (const name of ['ioredis', 'mysql2', '@redis/client']) {
+    const dir = resolveDir(require, name)
+    if (dir) gatePackage(dir)
   }
+}
+
+/**
+ * Gates the clients as a package the app imports would find them (told by the loader for every
+ * module it loads): so a copy nested under a library (node-redis under @keyv/redis, a second
+ * major under an alias) is gated too.
+ */
+export function gateImported(url: string): void {
+  const file = url.startsWith('file:') ? fileURLToPath(url) : url
+  const match = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)
+  if (!match || seenPackages.has(match[1]!)) return
+  seenPackages.add(match[1]!)
+  gateFrom(path.join(match[1]!, 'package.json'))
+}
+
+const seenPackages = new Set<string>()
+
+function gatePackage(dir: string): void {
+  if (installed.has(dir)) return
+  installed.add(dir)
+  const name = path.basename(path.dirname(dir)) === '@redis' ? '@redis/client' : path.basename(dir)
+  if (name === 'ioredis') gateIoredis(createRequire(path.join(dir, 'package.json'))(dir) as IoredisModule)
+  else if (name === 'mysql2') gateMysql2(dir)
+  else if (name === '@redis/client') gateNodeRedis(dir)
 }
 
 /** The package's folder, or null when it is not installed there. */
@@ -140,6 +162,81 @@ function keysOf(commands: readonly IoredisCommand[]): string[] {
       return []
     }
   })
+}
+
+type RedisArg = string | Buffer
+type Method = (this: unknown, ...params: unknown[]) => Promise<unknown>
+type ClientProto = Record<string, Method | undefined>
+
+/**
+ * node-redis (v4 and v5), at its client: a command (v5 sendCommand; v4 commandsExecutor and
+ * sendCommand) is one step, a MULTI or pipeline (v5 _executeMulti / _executePipeline, v4
+ * multiExecutor) one step. The queue below is left alone: the client writes what it queued
+ * at once, so a call must be held before it reaches the queue.
+ */
+function gateNodeRedis(dir: string): void {
+  const file = path.join(dir, 'dist/lib/client/index.js')
+  if (!existsSync(file)) return
+  const require = createRequire(file)
+  const proto = (require(file) as {default?: {prototype: ClientProto}}).default?.prototype
+  if (!proto) return
+  const commander = path.join(dir, 'dist/lib/commander.js')
+  const transform = existsSync(commander)
+    ? (require(commander) as {transformCommandArguments?: (command: unknown, args: unknown[]) => {args: RedisArg[]}}).transformCommandArguments
+    : undefined
+  const gate = (method: string, describe: (params: unknown[]) => ClientCall | null) => {
+    const original = proto[method]
+    if (typeof original !== 'function') return
+    proto[method] = function (this: unknown, ...params: unknown[]) {
+      const lane = lanes.getStore()
+      const call = lane ? describe(params) : null
+      if (!lane || !call) return original.apply(this, params)
+      // The app hears the server's own error, not the step's account of it.
+      let failure: {error: unknown} | null = null
+      const send = () =>
+        original.apply(this, params).catch((error: unknown) => {
+          failure = {error}
+          throw error
+        })
+      return lane.step(() => call, send).catch((error: unknown) => {
+        throw failure ? (failure as {error: unknown}).error : error
+      })
+    }
+  }
+  const single = (args: RedisArg[] | undefined): ClientCall | null => {
+    const name = String(args?.[0] ?? '').toLowerCase()
+    if (!args || name === '' || SET_UP.has(name)) return null
+    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOfArgs(args)}
+  }
+  const batch = (commands: unknown, multi: boolean): ClientCall => {
+    const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
+    const names = list.map((args) => String(args[0]).toLowerCase())
+    return {name: multi ? 'redis.MULTI' : 'redis.PIPELINE', write: names.some(isWrite), keys: list.flatMap(keysOfArgs)}
+  }
+  gate('sendCommand', (params) => single(params[0] as RedisArg[]))
+  gate('commandsExecutor', (params) => (transform ? single(transform(params[0], params[1] as unknown[]).args) : null))
+  gate('_executeMulti', (params) => batch(params[0], true))
+  gate('_executePipeline', (params) => batch(params[0], false))
+  gate('multiExecutor', (params) => batch(params[0], params[2] !== undefined))
+  // v4 attached each command (client.get, client.GET, …) with the executor it had then: route
+  // them through the prototype's, now gated.
+  const commands = path.join(dir, 'dist/lib/client/commands.js')
+  if (typeof proto.commandsExecutor === 'function' && existsSync(commands)) {
+    for (const [name, command] of Object.entries((require(commands) as {default?: Record<string, unknown>}).default ?? {})) {
+      proto[name] = function (this: unknown, ...args: unknown[]) {
+        return (this as ClientProto).commandsExecutor!.call(this, command, args, name)
+      }
+    }
+  }
+}
+
+function keysOfArgs(args: readonly RedisArg[]): string[] {
+  const [name, ...rest] = args
+  try {
+    return getKeyIndexes(String(name).toLowerCase(), rest as Array<string | Buffer>).map((i) => String(rest[i]))
+  } catch {
+    return []
+  }
 }
 
 interface Mysql2Command extends Marked {

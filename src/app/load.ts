@@ -3,7 +3,7 @@ import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {BadInputError} from '../errors/bad-input-error.js'
-import {installGates} from './gate.js'
+import {gateImported, installGates} from './gate.js'
 import type {CachesimApp} from './types.js'
 
 /** An app module, loaded and checked: `file` is absolute, `shown` as the user gave it. */
@@ -49,7 +49,7 @@ async function importApp(file: string, shown: string): Promise<LoadedApp> {
   let namespace: Record<string, unknown>
   try {
     const {tsImport} = await import('tsx/esm/api')
-    namespace = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>
+    namespace = (await tsImport(pathToFileURL(file).href, {parentURL: import.meta.url, onImport: gateImported})) as Record<string, unknown>
   } catch (error) {
     throw new BadInputError(`app module ${shown} could not be loaded: ${oneLine(error)}`)
   }

@@ -50,7 +50,9 @@ export class RedisStore {
       // Fail fast and say so, rather than retrying forever behind the user's back.
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
-      enableOfflineQueue: false,
+      // Commands wait for a connection being made (an app's duplicate() connects on its first
+      // command); with no retries, a connection that is gone fails them at once all the same.
+      enableOfflineQueue: true,
     })
     let lastError: unknown
     client.on('error', (error: unknown) => {
