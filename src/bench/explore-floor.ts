@@ -4,7 +4,7 @@ import type {RunResult} from '../run/result.js'
 import {itemKey, lockKey, rowKeys, type KeySpace} from '../stores/keys.js'
 import {MysqlStore} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
-import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
+import type {StoreTargets} from '../stores/targets.js'
 
 /** The server a step's store is on; a local lock, a wait or the binlog reader takes no round trip. */
 type Server = 'mysql' | 'redis' | null
@@ -24,7 +24,7 @@ export class RawFloor {
     private readonly keys: KeySpace,
   ) {}
 
-  static async open(options: {mysql: MysqlTarget; redis: RedisTarget; prefix: string}): Promise<RawFloor> {
+  static async open(options: StoreTargets): Promise<RawFloor> {
     const mysql = await MysqlStore.connect(options.mysql)
     const redis = await RedisStore.connect(options.redis).catch(async (error: unknown) => {
       await mysql.close()

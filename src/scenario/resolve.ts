@@ -1,9 +1,9 @@
 import {stat} from 'node:fs/promises'
 
 import {BadInputError} from '../errors/bad-input-error.js'
-import type {InjectedDelay} from '../schedule/delays.js'
-import {type Fault, formatFault, parseFault} from '../schedule/faults.js'
-import type {LockKind} from '../schedule/locks.js'
+import type {InjectedDelay} from './delays.js'
+import {type Fault, formatFault, parseFault} from './faults.js'
+import type {LockKind} from './types.js'
 import {findStrategy, getStrategy, STRATEGIES, stepsOf, strategyNames} from '../strategies/index.js'
 import type {Strategy, StrategyKnob} from '../strategies/types.js'
 import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
