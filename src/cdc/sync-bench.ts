@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise'
 
 import type {StoreTargets} from '../stores/targets.js'
 import {binlogChannel, syncPositionKey} from '../stores/keys.js'
-import {MysqlStore, TABLE} from '../stores/mysql.js'
+import {MysqlStore, openMysqlConnection, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {storeFailure} from '../stores/store-failure.js'
 import {delay} from '../util/delay.js'
@@ -172,12 +172,5 @@ async function seedRows(connection: mysql.Connection, rows: number): Promise<voi
 }
 
 async function connect(stores: StoreTargets): Promise<mysql.Connection> {
-  const target = stores.mysql
-  return mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    database: target.database,
-    ...(target.password === undefined ? {} : {password: target.password}),
-  })
+  return openMysqlConnection(stores.mysql)
 }
