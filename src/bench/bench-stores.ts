@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise'
 
-import {Workbench, type WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
+import {Workbench} from '../run/workbench.js'
 import {openMysqlConnection, refuseForeignTable} from '../stores/mysql.js'
 import {checkConnectionRoom, type ConnectionRequest} from './clients.js'
 import {USER_TABLE} from './user-table.js'
@@ -16,7 +17,7 @@ export interface BenchStores {
  * first (room for `needed` connections, a cachesim_users that cachesim did not make), because
  * opening the Workbench creates cachesim's database and table: a refused run creates nothing.
  */
-export async function openBenchStores(stores: WorkbenchOptions, needed: number, request: ConnectionRequest): Promise<BenchStores> {
+export async function openBenchStores(stores: StoreTargets, needed: number, request: ConnectionRequest): Promise<BenchStores> {
   const loader = await openMysqlConnection(stores.mysql, {database: false})
   try {
     // Counts this loader, which closes before the clients open, in place of the Workbench's

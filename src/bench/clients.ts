@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise'
 
 import {ConnectionLimitError, type ConnectionRoom} from '../errors/connection-limit-error.js'
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {RedisStore} from '../stores/redis.js'
 import type {QueryKind} from './types.js'
 import {UserTable} from './user-table.js'
@@ -25,7 +25,7 @@ export interface ConnectionRequest {
  * Opens `count` clients, a few at a time. When one cannot be opened every one already open is
  * dropped; a server out of connections is said as such, with the flag to lower.
  */
-export async function openClients(stores: WorkbenchOptions, query: QueryKind, count: number, request: ConnectionRequest): Promise<BenchClient[]> {
+export async function openClients(stores: StoreTargets, query: QueryKind, count: number, request: ConnectionRequest): Promise<BenchClient[]> {
   const clients: BenchClient[] = []
   try {
     for (let first = 0; first < count; first += OPEN_AT_ONCE) {
@@ -43,7 +43,7 @@ export async function openClients(stores: WorkbenchOptions, query: QueryKind, co
   }
 }
 
-async function openClient(stores: WorkbenchOptions, query: QueryKind): Promise<BenchClient> {
+async function openClient(stores: StoreTargets, query: QueryKind): Promise<BenchClient> {
   const [table, redis] = await Promise.allSettled([UserTable.open(stores.mysql, query), RedisStore.connect(stores.redis)])
   if (table.status === 'fulfilled' && redis.status === 'fulfilled') return {table: table.value, redis: redis.value}
   if (table.status === 'fulfilled') table.value.destroy()

@@ -1,11 +1,12 @@
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {exploreScenario} from '../run/explore-scenario.js'
-import {Workbench, type WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
+import {Workbench} from '../run/workbench.js'
 import type {Scenario} from '../scenario/types.js'
 import {RawFloor} from './explore-floor.js'
 
 export interface ExploreBenchOptions {
-  stores: WorkbenchOptions
+  stores: StoreTargets
   signal: AbortSignal
   /** Orders run at once in the parallel pass. */
   parallel: number

@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise'
 
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {userKey} from '../stores/keys.js'
 import {openBenchStores} from './bench-stores.js'
 import {deleteUserKeys} from './cache-keys.js'
@@ -38,7 +38,7 @@ const FLOOR_SAMPLES_PER_CHUNK = 50
  * round trips (the floors), then run the same requests without a cache and with cache-aside.
  * Ctrl-C ends it with what was measured so far.
  */
-export async function runReadBench(options: ReadBenchOptions, stores: WorkbenchOptions, hooks: ReadBenchHooks): Promise<ReadBenchResult> {
+export async function runReadBench(options: ReadBenchOptions, stores: StoreTargets, hooks: ReadBenchHooks): Promise<ReadBenchResult> {
   checkReadBenchOptions(options)
   const {signal} = hooks
   // One MySQL connection a client; the floors use the first client's.

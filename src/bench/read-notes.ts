@@ -1,4 +1,4 @@
-import {formatCount, formatPercent, formatRatio, formatUs} from '../report/figures.js'
+import {formatCount, formatPercent, formatRatio, formatUs} from '../util/figures.js'
 import {plural} from '../util/plural.js'
 import type {Floors} from './floors.js'
 import type {LatencySummary} from './latency.js'

@@ -1,11 +1,11 @@
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import type {HotKey} from './stampede-readers.js'
 import type {QueryKind, StampedeLock} from './types.js'
 
 /** Messages between `bench stampede` and its worker processes (Node IPC, JSON). */
 
 export type ToWorker =
-  | {type: 'open'; stores: WorkbenchOptions; readers: number; query: QueryKind; readersFlag: number; warmUp: {key: string; id: number}}
+  | {type: 'open'; stores: StoreTargets; readers: number; query: QueryKind; readersFlag: number; warmUp: {key: string; id: number}}
   | {type: 'round'; lock: StampedeLock; hot: HotKey; startAt: number}
   | {type: 'close'}
 

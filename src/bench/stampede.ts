@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise'
 
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {userKey, userLockKey} from '../stores/keys.js'
 import {openBenchStores} from './bench-stores.js'
 import {summarize} from './latency.js'
@@ -35,7 +35,7 @@ export interface StampedeHooks {
  * Redis connection, ask for user 1 the instant its cache key is gone. One round for each
  * protection; each reports how many SELECTs reached MySQL, by our count and by the server's.
  */
-export async function runStampede(options: StampedeOptions, stores: WorkbenchOptions, hooks: StampedeHooks): Promise<StampedeResult> {
+export async function runStampede(options: StampedeOptions, stores: StoreTargets, hooks: StampedeHooks): Promise<StampedeResult> {
   checkStampedeOptions(options)
   const {signal} = hooks
   const opened = await openBenchStores(stores, options.readers, {flag: '--readers', value: options.readers})

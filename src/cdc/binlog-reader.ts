@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise'
 import {StoreError} from '../errors/store-error.js'
 import type {KeySpace} from '../stores/keys.js'
 import {connectFailure} from '../stores/connect-error.js'
+import {mysqlConnectionOptions, openMysqlConnection} from '../stores/mysql.js'
 import type {MysqlTarget} from '../stores/urls.js'
 import {abortReason} from '../util/delay.js'
 import {binlogEnd} from './binlog-check.js'
@@ -49,26 +50,13 @@ export class BinlogReader implements AsyncIterable<RowEvent> {
   /** Connects, and resolves once the server streams from the chosen place. */
   static async open(options: BinlogReaderOptions): Promise<BinlogReader> {
     const {mysql: target} = options
-    const connection = {
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      ...(target.password === undefined ? {} : {password: target.password}),
-      connectTimeout: 3000,
-    }
-    let control: mysql.Connection
-    try {
-      control = await mysql.createConnection(connection)
-    } catch (error) {
-      throw connectFailure('MySQL', target.display, error, target.user)
-    }
-    control.on('error', () => {})
+    const control = await openMysqlConnection(target, {database: false})
     try {
       const keys = await primaryKeys(control, target.database, options.tables)
       const codecs = new Map([...keys].map(([table, columns]) => [table, tableCodec(options.keys, table, columns)]))
       // Loaded here, not at the top: `cachesim run` imports this module and never reads a binlog.
       const {default: ZongJiClass} = await import('@vlasky/zongji')
-      const zongji = new ZongJiClass(connection)
+      const zongji = new ZongJiClass(mysqlConnectionOptions(target, {database: false}))
       const reader = new BinlogReader(zongji, control, codecs, target)
       try {
         await reader.start(options)

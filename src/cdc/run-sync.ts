@@ -5,7 +5,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import {BinlogOffError} from '../errors/binlog-off-error.js'
 import {StoreError} from '../errors/store-error.js'
 import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {syncAppliedKey, syncPositionKey} from '../stores/keys.js'
 import {MysqlStore, openMysqlConnection, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
@@ -20,7 +20,7 @@ import {primaryKeys, validateTableNames} from './source-tables.js'
 import {tableCodec} from './table-codec.js'
 
 export interface SyncOptions {
-  stores: WorkbenchOptions
+  stores: StoreTargets
   /** Tables of cachesim's database; default cachesim_items. */
   tables?: readonly string[]
   mode: SyncMode

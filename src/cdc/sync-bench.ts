@@ -1,8 +1,8 @@
 import mysql from 'mysql2/promise'
 
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {binlogChannel, syncPositionKey} from '../stores/keys.js'
-import {MysqlStore, TABLE} from '../stores/mysql.js'
+import {MysqlStore, openMysqlConnection, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {storeFailure} from '../stores/store-failure.js'
 import {delay} from '../util/delay.js'
@@ -13,7 +13,7 @@ import type {RowEvent} from './row-event.js'
 import {runSync} from './run-sync.js'
 
 export interface SyncBenchOptions {
-  stores: WorkbenchOptions
+  stores: StoreTargets
   mode: SyncMode
   /** Row changes written before sync starts, then drained as fast as sync can (throughput). */
   backlog: number
@@ -171,13 +171,6 @@ async function seedRows(connection: mysql.Connection, rows: number): Promise<voi
   await connection.query(`INSERT INTO ${TABLE} (id, value, version) VALUES ? ON DUPLICATE KEY UPDATE value = 0`, [values])
 }
 
-async function connect(stores: WorkbenchOptions): Promise<mysql.Connection> {
-  const target = stores.mysql
-  return mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    database: target.database,
-    ...(target.password === undefined ? {} : {password: target.password}),
-  })
+async function connect(stores: StoreTargets): Promise<mysql.Connection> {
+  return openMysqlConnection(stores.mysql)
 }

@@ -4,7 +4,7 @@ import chalk from 'chalk'
 import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {InterruptedError} from '../errors/interrupted-error.js'
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import type {StoreSet} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
@@ -59,7 +59,7 @@ export abstract class CachesimCommand extends Command {
     const {resolveServers} = await import('../servers/resolve-servers.js')
     const onNote = (line: string) => process.stderr.write(`${line}\n`)
     const started: ResolvedServers[] = []
-    const keep = (resolved: ResolvedServers): WorkbenchOptions => {
+    const keep = (resolved: ResolvedServers): StoreTargets => {
       started.push(resolved)
       this.onInterrupt(() => resolved.releaseNow())
       const {replicaUrl} = resolved
@@ -67,8 +67,8 @@ export abstract class CachesimCommand extends Command {
     }
     try {
       const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
-      let binlog: Promise<WorkbenchOptions> | null = null
-      let replica: Promise<WorkbenchOptions> | null = null
+      let binlog: Promise<StoreTargets> | null = null
+      let replica: Promise<StoreTargets> | null = null
       return await work({
         plain,
         // A primary started for a replica keeps a binlog too: binlog scenarios reuse it.

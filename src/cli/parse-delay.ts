@@ -1,5 +1,5 @@
 import {BadInputError} from '../errors/bad-input-error.js'
-import type {InjectedDelay} from '../schedule/delays.js'
+import type {InjectedDelay} from '../scenario/delays.js'
 import {STEP_NAME} from '../history/step-name.js'
 
 const FORM = new RegExp(`^([A-Za-z][A-Za-z0-9_]*):(before|after):(${STEP_NAME})(?:#(\\d+))?=(\\d+(?:\\.\\d+)?)(ms|s)?$`)

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {SERVERS_MODES} from '../servers/modes.js'
 import {
   DEFAULT_MYSQL_URL,
@@ -50,6 +50,6 @@ export interface StoreFlagValues {
   servers: (typeof SERVERS_MODES)[number]
 }
 
-export function storeOptions(flags: {mysql: string; redis: string; prefix: string}): WorkbenchOptions {
+export function storeOptions(flags: {mysql: string; redis: string; prefix: string}): StoreTargets {
   return {mysql: parseMysqlUrl(flags.mysql), redis: parseRedisUrl(flags.redis), prefix: validatePrefix(flags.prefix)}
 }

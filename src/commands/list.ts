@@ -1,9 +1,7 @@
 import {CachesimCommand} from '../cli/base-command.js'
+import type {ListJson} from '../report/list.js'
 
-export interface ListJson {
-  strategies: {name: string; summary: string}[]
-  scenarios: {name: string; strategy: string; description: string; source: string}[]
-}
+export type {ListJson} from '../report/list.js'
 
 export default class List extends CachesimCommand {
   static override summary = 'List the strategies and the built-in scenarios, one line each.'

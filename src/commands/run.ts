@@ -5,7 +5,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import {parseDelay} from '../cli/parse-delay.js'
 import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
-import {parseOrder} from '../schedule/script.js'
+import {parseOrder} from '../scenario/order.js'
 import type {RunJson} from '../report/json.js'
 
 export default class Run extends CachesimCommand {

@@ -1,5 +1,4 @@
 import {StoreError} from './store-error.js'
-import {plural} from '../util/plural.js'
 
 /** What the server allows: its max_connections, and how many connections are open already. */
 export interface ConnectionRoom {
@@ -17,7 +16,7 @@ export class ConnectionLimitError extends StoreError {
     const server = room
       ? `the server allows ${room.maxConnections} and ${room.open} ${room.open === 1 ? 'is' : 'are'} open`
       : 'the server refused more (too many connections)'
-    super('MySQL', `${flag} ${value} needs ${plural(needed, 'connection')}, but ${server}: lower ${flag}, or raise max_connections on the server`, options)
+    super('MySQL', `${flag} ${value} needs ${needed.toLocaleString('en-US')} connection${needed === 1 ? '' : 's'}, but ${server}: lower ${flag}, or raise max_connections on the server`, options)
     this.needed = needed
     this.room = room
   }

@@ -6,3 +6,9 @@ export const STEP_NAME = '[a-z]+(?:\\.(?:[a-z-]+|[A-Z][A-Z0-9_]*))?'
 
 /** The steps an app can take: every Redis command and SQL statement it sends. */
 export const APP_STEP = /^(?:redis\.[A-Z][A-Z0-9_]*|db\.[a-z]+)$/
+
+/** The store part of a step's name (`db` of db.update, `redis` of redis.SET); null for a one-word step (wait, pause). */
+export function storeOf(step: string): string | null {
+  const dot = step.indexOf('.')
+  return dot === -1 ? null : step.slice(0, dot)
+}

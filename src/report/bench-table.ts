@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import type {ModeResult, ReadBenchResult} from '../bench/result.js'
-import {formatCount, formatMs, formatPercent, formatRatio, formatUs} from './figures.js'
+import {formatCount, formatMs, formatPercent, formatRatio, formatUs} from '../util/figures.js'
 import {compactTable} from './table-style.js'
 import {plural} from '../util/plural.js'
 

@@ -1,4 +1,4 @@
-import {divergedAt, inEffectOrder, stateAfterEachStep} from '../check/store-model.js'
+import {divergedAt, inEffectOrder, stateAfterEachStep} from './store-model.js'
 import type {Value} from '../history/types.js'
 import {formatValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'

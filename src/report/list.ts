@@ -1,6 +1,10 @@
 import chalk from 'chalk'
 
-import type {ListJson} from '../commands/list.js'
+/** What `cachesim list` shows, and prints with --json. */
+export interface ListJson {
+  strategies: {name: string; summary: string}[]
+  scenarios: {name: string; strategy: string; description: string; source: string}[]
+}
 
 /** `cachesim list`: strategies, then scenarios, one line each, cut to the terminal's width. */
 export function renderList(list: ListJson, width = process.stdout.isTTY ? process.stdout.columns : Infinity): string {

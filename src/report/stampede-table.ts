@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import type {StampedeResult, StampedeRound} from '../bench/result.js'
-import {formatCount, formatMs, formatUs} from './figures.js'
+import {formatCount, formatMs, formatUs} from '../util/figures.js'
 import {plural} from '../util/plural.js'
 import {compactTable} from './table-style.js'
 

@@ -2,7 +2,7 @@ import chalk from 'chalk'
 
 import type {Value} from '../history/types.js'
 import {formatValue, sameValue} from '../history/value.js'
-import {divergedAt, inEffectOrder, stateAfterEachStep} from '../check/store-model.js'
+import {divergedAt, inEffectOrder, stateAfterEachStep} from './store-model.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
 import {replayCommand} from './history-lines.js'

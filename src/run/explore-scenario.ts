@@ -2,7 +2,7 @@ import {compareExploreExpectation, type ObservedExploration} from '../check/expe
 import {type VerdictWord, worstWord} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
 import {exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
-import type {LockKind} from '../schedule/locks.js'
+import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'

@@ -4,7 +4,7 @@ import type mysql from 'mysql2/promise'
 
 import {NamespaceBusyError} from '../errors/namespace-busy-error.js'
 import {openMysqlConnection} from '../stores/mysql.js'
-import type {WorkbenchOptions} from './workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 
 /**
  * Two cachesim runs on one database, or on one Redis key prefix, would reset and read each
@@ -20,7 +20,7 @@ interface ServerLocks {
 
 const servers = new Map<string, ServerLocks>()
 
-export async function lockNamespace(options: WorkbenchOptions): Promise<() => Promise<void>> {
+export async function lockNamespace(options: StoreTargets): Promise<() => Promise<void>> {
   const {mysql: target} = options
   const server = `${target.host}:${target.port}`
   let locks = servers.get(server)
@@ -76,7 +76,7 @@ async function release(server: string, names: readonly string[]): Promise<void> 
 }
 
 /** Where the keys live: the Redis server, its database number, and the prefix. */
-function redisNamespace(options: WorkbenchOptions): string {
+function redisNamespace(options: StoreTargets): string {
   const url = new URL(options.redis.url)
   return `${url.hostname}:${url.port || 6379}/${url.pathname.replace(/^\//, '') || '0'} ${options.prefix}`
 }

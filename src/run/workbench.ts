@@ -8,16 +8,8 @@ import type {BinlogReader} from '../cdc/binlog-reader.js'
 import type {ReplicaControl} from '../servers/replica-control.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
-import type {MysqlTarget, RedisTarget} from '../stores/urls.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {lockNamespace} from './namespace-lock.js'
-
-export interface WorkbenchOptions {
-  mysql: MysqlTarget
-  redis: RedisTarget
-  prefix: string
-  /** A replica of `mysql`, for scenarios whose readers read from one. */
-  replica?: MysqlTarget
-}
 
 export interface StorePair {
   mysql: MysqlStore
@@ -39,14 +31,14 @@ export class Workbench {
   private closed = false
 
   private constructor(
-    readonly options: WorkbenchOptions,
+    readonly options: StoreTargets,
     readonly observer: StorePair,
   ) {
     this.keys = {prefix: options.prefix}
   }
 
   /** Connects the observer and makes sure cachesim's database and table exist. */
-  static async open(options: WorkbenchOptions): Promise<Workbench> {
+  static async open(options: StoreTargets): Promise<Workbench> {
     const [mysql, redis] = await Promise.allSettled([
       MysqlStore.connect(options.mysql, {database: false}),
       RedisStore.connect(options.redis),
@@ -162,7 +154,7 @@ export class Workbench {
   }
 }
 
-async function connectPair(options: WorkbenchOptions): Promise<StorePair> {
+async function connectPair(options: StoreTargets): Promise<StorePair> {
   const [mysql, redis] = await Promise.allSettled([MysqlStore.connect(options.mysql), RedisStore.connect(options.redis)])
   if (mysql.status === 'fulfilled' && redis.status === 'fulfilled') return {mysql: mysql.value, redis: redis.value}
   if (mysql.status === 'fulfilled') mysql.value.destroy()

@@ -1,17 +1,18 @@
 import type {Scenario} from '../scenario/types.js'
 import {strategyOf} from '../app/strategy-of.js'
-import {Workbench, type WorkbenchOptions} from './workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
+import {Workbench} from './workbench.js'
 
 /** The stores a command may use: the ones it was given, and ones with a ROW binlog for the strategies that need it. */
 export interface StoreSet {
-  plain: WorkbenchOptions
+  plain: StoreTargets
   /** Stores whose MySQL keeps a ROW binlog; found on first use (this may start private servers). */
-  withBinlog(): Promise<WorkbenchOptions>
+  withBinlog(): Promise<StoreTargets>
   /** Stores whose MySQL has a replica (only cachesim's own servers do); started on first use. */
-  withReplica(): Promise<WorkbenchOptions>
+  withReplica(): Promise<StoreTargets>
 }
 
-export type StoreSource = WorkbenchOptions | StoreSet
+export type StoreSource = StoreTargets | StoreSet
 
 export function needsBinlog(scenario: Scenario): boolean {
   return strategyOf(scenario).needsBinlog === true
@@ -58,7 +59,7 @@ export class Workbenches {
     else await this.close()
   }
 
-  private async open(options: () => Promise<WorkbenchOptions>): Promise<Workbench> {
+  private async open(options: () => Promise<StoreTargets>): Promise<Workbench> {
     const bench = await Workbench.open(await options())
     this.opened.push(bench)
     this.onOpen?.(bench)
@@ -66,6 +67,6 @@ export class Workbenches {
   }
 }
 
-function plainOf(source: StoreSource): WorkbenchOptions {
+function plainOf(source: StoreSource): StoreTargets {
   return 'plain' in source ? source.plain : source
 }

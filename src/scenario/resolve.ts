@@ -1,9 +1,9 @@
 import {stat} from 'node:fs/promises'
 
 import {BadInputError} from '../errors/bad-input-error.js'
-import type {InjectedDelay} from '../schedule/delays.js'
-import {type Fault, formatFault, parseFault} from '../schedule/faults.js'
-import type {LockKind} from '../schedule/locks.js'
+import type {InjectedDelay} from './delays.js'
+import {type Fault, formatFault, parseFault} from './faults.js'
+import type {LockKind} from './types.js'
 import {loadApp} from '../app/load.js'
 import {type AppRef, strategyOf} from '../app/strategy-of.js'
 import {describeSteps, findStrategy, hasStep, STRATEGIES, strategyNames} from '../strategies/index.js'

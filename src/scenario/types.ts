@@ -1,8 +1,10 @@
 import type {AppRef} from '../app/strategy-of.js'
 import type {ActorName, Value} from '../history/types.js'
-import type {InjectedDelay} from '../schedule/delays.js'
-import type {Fault} from '../schedule/faults.js'
-import type {LockKind} from '../schedule/locks.js'
+import type {InjectedDelay} from './delays.js'
+import type {Fault} from './faults.js'
+
+/** Which lock a strategy that takes one gets: an in-process mutex, or a Redis key shared beyond the process. */
+export type LockKind = 'local' | 'redis'
 
 /**
  * One thing an actor does: a call of the strategy's read or write path; for worker strategies,

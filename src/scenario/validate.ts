@@ -1,10 +1,10 @@
-import type {InjectedDelay} from '../schedule/delays.js'
-import type {Fault} from '../schedule/faults.js'
-import {parseOrder} from '../schedule/script.js'
 import path from 'node:path'
 
 import {unloadedApp} from '../app/app-strategy.js'
 import type {AppRef} from '../app/strategy-of.js'
+import type {InjectedDelay} from './delays.js'
+import type {Fault} from './faults.js'
+import {parseOrder} from './order.js'
 import {describeSteps, findStrategy, hasStep, strategyNames} from '../strategies/index.js'
 import type {Strategy} from '../strategies/types.js'
 import type {Locate} from './load.js'

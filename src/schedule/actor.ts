@@ -13,7 +13,8 @@ import type {
   StrategySettings,
 } from '../strategies/types.js'
 import {delay} from '../util/delay.js'
-import {ActorCrashedError, type Fault, faultAt, InjectedFailure} from './faults.js'
+import type {Fault} from '../scenario/faults.js'
+import {ActorCrashedError, faultAt, InjectedFailure} from './faults.js'
 import type {RowLock} from './locks.js'
 import type {Schedule, StepRequest} from './types.js'
 

@@ -1,16 +1,7 @@
-import type {ActorName, StepName} from '../history/types.js'
+import type {ActorName} from '../history/types.js'
+import type {InjectedDelay} from '../scenario/delays.js'
 import {delay} from '../util/delay.js'
 import {type ActorTask, type BlockedActor, orderToken, type Schedule, type ScheduleOutcome, type StepRequest} from './types.js'
-
-/** A pause injected at a named step of one actor. */
-export interface InjectedDelay {
-  actor: ActorName
-  when: 'before' | 'after'
-  step: StepName
-  ms: number
-  /** Only the nth time the actor takes this step (from 1); every time when absent. */
-  occurrence?: number
-}
 
 /** How often a blocked step looks again under real time (a lock held by another actor). */
 const POLL_MS = 2
@@ -110,9 +101,4 @@ export class DelaySchedule implements Schedule {
     this.injectedMs += ms
     await delay(ms, signal)
   }
-}
-
-/** `A:before:cache.set#2=60ms`, as --delay reads it. */
-export function formatDelay(d: InjectedDelay): string {
-  return `${d.actor}:${d.when}:${d.step}${d.occurrence === undefined ? '' : `#${d.occurrence}`}=${d.ms}ms`
 }

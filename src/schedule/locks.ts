@@ -12,8 +12,6 @@ export interface RowLock {
   describeHolder(): string
 }
 
-export type LockKind = 'local' | 'redis'
-
 /**
  * An in-process mutex shared by the actors of one run, as in the seed's Go code (sync.Mutex):
  * it serializes readers in this process only.

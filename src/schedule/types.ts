@@ -1,5 +1,5 @@
 import type {ActorName, StepName, StepValue} from '../history/types.js'
-import type {InjectedDelay} from './delays.js'
+import type {InjectedDelay} from '../scenario/delays.js'
 
 /** An actor asking to send one step to its store. `occurrence` counts from 1 per actor and step name. */
 export interface StepRequest {

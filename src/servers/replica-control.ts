@@ -1,8 +1,9 @@
 import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
+import {openMysqlConnection} from '../stores/mysql.js'
 import {type MysqlTarget, parseMysqlUrl} from '../stores/urls.js'
-import {abortReason, delay} from '../util/delay.js'
+import {abortReason} from '../util/delay.js'
 
 export interface ReplicaStatus {
   /** The replica's I/O thread is fetching the primary's binlog. */
@@ -43,16 +44,6 @@ export class ReplicaControl {
   /** Applies again (START SLAVE SQL_THREAD); see waitCaughtUp to know when it has. */
   async release(): Promise<void> {
     await this.replica.query('START SLAVE SQL_THREAD')
-  }
-
-  /** Holds the replica back for `ms`, then releases it. */
-  async lagFor(ms: number, signal?: AbortSignal): Promise<void> {
-    await this.holdBack()
-    try {
-      await delay(ms, signal)
-    } finally {
-      await this.release()
-    }
   }
 
   /** MASTER_DELAY: the replica applies each change `seconds` (whole) after the primary made it. */
@@ -106,10 +97,5 @@ export class ReplicaControl {
 }
 
 async function open(target: MysqlTarget): Promise<mysql.Connection> {
-  return mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    ...(target.password === undefined ? {} : {password: target.password}),
-  })
+  return openMysqlConnection(target, {database: false})
 }

@@ -3,7 +3,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import {BinlogOffError} from '../errors/binlog-off-error.js'
 import {NoServersError} from '../errors/no-servers-error.js'
 import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
-import type {WorkbenchOptions} from '../run/workbench.js'
+import type {StoreTargets} from '../stores/targets.js'
 import {MysqlStore} from '../stores/mysql.js'
 import {RedisStore} from '../stores/redis.js'
 import {parseMysqlUrl, parseRedisUrl} from '../stores/urls.js'
@@ -15,7 +15,7 @@ import {type PrivateServers, startPrivateServers} from './private-servers.js'
 export interface ResolveServersOptions {
   mode: ServersMode
   /** The stores the user named (--mysql, --redis, --prefix). */
-  stores: WorkbenchOptions
+  stores: StoreTargets
   /** The run reads the binlog: under auto a MySQL without a ROW binlog is replaced by a private one; under external it is an error. */
   binlog?: boolean
   /** The run needs a replica: only private servers have one. */
@@ -26,7 +26,7 @@ export interface ResolveServersOptions {
 
 /** The stores a run uses, and the private servers (if any) started for it. */
 export interface ResolvedServers {
-  stores: WorkbenchOptions
+  stores: StoreTargets
   replicaUrl?: string
   servers?: PrivateServers
   /** Stops the private servers, if any; waits until they are gone. */
@@ -67,13 +67,13 @@ export async function resolveServers(options: ResolveServersOptions): Promise<Re
 }
 
 async function startFor(
-  stores: WorkbenchOptions,
+  stores: StoreTargets,
   which: {mysql: boolean; redis: boolean; replica: boolean},
   why: string,
   options: ResolveServersOptions,
 ): Promise<ResolvedServers> {
   const servers = await startPrivateServers({...which, database: stores.mysql.database})
-  const next: WorkbenchOptions = {
+  const next: StoreTargets = {
     ...stores,
     ...(servers.mysqlUrl ? {mysql: parseMysqlUrl(servers.mysqlUrl)} : {}),
     ...(servers.redisUrl ? {redis: parseRedisUrl(servers.redisUrl)} : {}),
@@ -93,12 +93,12 @@ async function startFor(
   }
 }
 
-function external(stores: WorkbenchOptions): ResolvedServers {
+function external(stores: StoreTargets): ResolvedServers {
   return {stores, release: async () => {}, releaseNow: () => {}}
 }
 
 /** Why the given MySQL will not do, or undefined when it answers (and has a ROW binlog when one is needed). */
-async function probeMysql(stores: WorkbenchOptions, binlog: boolean): Promise<Error | undefined> {
+async function probeMysql(stores: StoreTargets, binlog: boolean): Promise<Error | undefined> {
   try {
     const store = await MysqlStore.connect(stores.mysql, {database: false})
     await store.close()
@@ -110,7 +110,7 @@ async function probeMysql(stores: WorkbenchOptions, binlog: boolean): Promise<Er
   return problem === undefined ? undefined : new BinlogOffError(stores.mysql.display, problem)
 }
 
-async function probeRedis(stores: WorkbenchOptions): Promise<Error | undefined> {
+async function probeRedis(stores: StoreTargets): Promise<Error | undefined> {
   try {
     const store = await RedisStore.connect(stores.redis)
     await store.close()

@@ -16,12 +16,10 @@ export interface RowSnapshot {
 
 /**
  * One MySQL connection that knows only cachesim's table. Actors get one each; an observer
- * connection resets and reads the row between runs. Every statement is counted.
+ * connection resets and reads the row between runs.
  */
 export class MysqlStore {
   readonly target: MysqlTarget
-  /** Statements sent on this connection. */
-  queries = 0
   private inTransaction = false
   /** Rows this connection's open transaction has written, and so holds InnoDB's exclusive lock on. */
   private readonly lockedRows = new Set<number>()
@@ -74,7 +72,7 @@ export class MysqlStore {
   /** Creates cachesim's database and table when missing; refuses a same-named table that is not ours. */
   async ensureSchema(): Promise<void> {
     try {
-      this.queries += await ensureOwnTable(
+      await ensureOwnTable(
         this.connection,
         this.target.database,
         TABLE,
@@ -116,11 +114,6 @@ export class MysqlStore {
     }
   }
 
-  /** The row's value and version (null when there is no row). */
-  async selectVersioned(id: number): Promise<RowSnapshot | null> {
-    return this.snapshot(id)
-  }
-
   async begin(): Promise<void> {
     await this.query('BEGIN')
     this.inTransaction = true
@@ -156,6 +149,7 @@ export class MysqlStore {
     )
   }
 
+  /** The row's value and version (null when there is no row). */
   async snapshot(id: number): Promise<RowSnapshot | null> {
     const [rows] = await this.query<mysql.RowDataPacket[]>(`SELECT value, version FROM ${TABLE} WHERE id = ?`, [id])
     const row = rows[0]
@@ -193,7 +187,6 @@ export class MysqlStore {
   }
 
   private async query<T extends mysql.QueryResult = mysql.ResultSetHeader>(sql: string, params?: unknown[]): Promise<[T]> {
-    this.queries += 1
     try {
       const [result] = await this.connection.query<T>(sql, params)
       return [result]
@@ -209,17 +202,27 @@ function toValue(raw: unknown): number | null {
   return Number(raw)
 }
 
+/**
+ * Where and as whom to connect: what every connection to `target` shares, mysql2's own and the
+ * binlog reader's (which hands it to its own driver). `database` false: without choosing one.
+ */
+export function mysqlConnectionOptions(target: MysqlTarget, options: {database?: boolean} = {}) {
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.password === undefined ? {} : {password: target.password}),
+    ...(options.database === false ? {} : {database: target.database}),
+    connectTimeout: 3000,
+  }
+}
+
 /** Opens one mysql2 connection, or throws a StoreUnavailableError that says in words why not. */
 export async function openMysqlConnection(target: MysqlTarget, options: {database?: boolean} = {}): Promise<mysql.Connection> {
   let connection: mysql.Connection
   try {
     connection = await mysql.createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      ...(target.password === undefined ? {} : {password: target.password}),
-      ...(options.database === false ? {} : {database: target.database}),
-      connectTimeout: 3000,
+      ...mysqlConnectionOptions(target, options),
       supportBigNumbers: true,
       bigNumberStrings: false,
       // No stack capture per query: it costs CPU on every step, and our errors never show driver stacks.
@@ -236,14 +239,13 @@ export async function openMysqlConnection(target: MysqlTarget, options: {databas
 /**
  * Creates `database` and one of cachesim's tables in it when missing, and refuses a table of that
  * name that does not carry cachesim's mark in its COMMENT: cachesim never touches a table it did
- * not create. Returns how many statements it sent.
+ * not create.
  */
-export async function ensureOwnTable(connection: mysql.Connection, database: string, table: string, columns: string): Promise<number> {
+export async function ensureOwnTable(connection: mysql.Connection, database: string, table: string, columns: string): Promise<void> {
   const db = quoteId(database)
   await connection.query(`CREATE DATABASE IF NOT EXISTS ${db}`)
   await connection.query(`CREATE TABLE IF NOT EXISTS ${db}.${quoteId(table)} (${columns}) ENGINE=InnoDB COMMENT='${TABLE_COMMENT}'`)
   await refuseForeignTable(connection, database, table)
-  return 3
 }
 
 /**

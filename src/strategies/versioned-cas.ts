@@ -64,7 +64,7 @@ export async function versionedRead(actor: Actor): Promise<number | null> {
   )
   if (hit !== null) return hit
   const row = await actor.step('db.select', async (context) => {
-    const snapshot = await mysql.selectVersioned(rowId)
+    const snapshot = await mysql.snapshot(rowId)
     if (snapshot) context.note(`v${snapshot.version}`)
     return snapshot
   }, {record: (r) => r?.value ?? null})

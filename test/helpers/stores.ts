@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
-import type {WorkbenchOptions} from '../../src/run/workbench.js'
+import type {StoreTargets} from '../../src/stores/targets.js'
 import type {StoreSet} from '../../src/run/workbenches.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
 import {pidsUnder} from './processes.js'
@@ -29,7 +29,7 @@ export const testRedisUrl = redisUrl
 export const testCacheDir = path.join(tmpdir(), `cachesim-test-cache-${id}`)
 process.env.CACHESIM_CACHE_DIR = testCacheDir
 
-export function testStores(): WorkbenchOptions {
+export function testStores(): StoreTargets {
   return {mysql: parseMysqlUrl(testMysqlUrl), redis: parseRedisUrl(testRedisUrl), prefix: testPrefix}
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {BadInputError} from '../../src/errors/bad-input-error.js'
-import {faultAt, formatFault, parseFault} from '../../src/schedule/faults.js'
+import {formatFault, parseFault} from '../../src/scenario/faults.js'
+import {faultAt} from '../../src/schedule/faults.js'
 
 describe('--fault', () => {
   it('reads the four kinds, with durations and occurrences', () => {

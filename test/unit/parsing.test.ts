@@ -3,7 +3,7 @@ import {describe, it} from 'node:test'
 
 import {parseDelay} from '../../src/cli/parse-delay.js'
 import {BadInputError} from '../../src/errors/bad-input-error.js'
-import {parseOrder} from '../../src/schedule/script.js'
+import {parseOrder} from '../../src/scenario/order.js'
 import {maskUrl, parseMysqlUrl, validatePrefix} from '../../src/stores/urls.js'
 
 describe('--delay', () => {

@@ -38,7 +38,7 @@ describe('scenario files', () => {
   })
 
   it('an unknown key is an error at its line and column', () => {
-    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, replica, delays, faults, expect')
+    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, app, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, replica, delays, faults, expect')
   })
 
   it('an unknown key inside an actor points at that key', () => {
@@ -70,6 +70,6 @@ describe('scenario files', () => {
   })
 
   it('a missing required key is named', () => {
-    assert.match(problem(valid.replace('strategy: update-then-update\n', '')), /^race\.yaml:1:1: "strategy" is required$/)
+    assert.match(problem(valid.replace('strategy: update-then-update\n', '')), /^race\.yaml:1:1: "strategy" is required \(one of update-then-update, .*\), or "app:" with the path of your app module$/)
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {divergedAt, stateAfterEachStep} from '../../src/check/store-model.js'
+import {divergedAt, stateAfterEachStep} from '../../src/report/store-model.js'
 import type {Observation} from '../../src/check/types.js'
 import {judge, worstWord} from '../../src/check/verdict.js'
 import {pairSteps} from '../../src/history/history.js'

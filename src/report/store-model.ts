@@ -1,6 +1,6 @@
 import type {HistoryEntry, StepRecord, Value} from '../history/types.js'
-import {committedVersions} from './commits.js'
-import {isDivergent} from './divergence.js'
+import {committedVersions} from '../check/commits.js'
+import {isDivergent} from '../check/divergence.js'
 
 /** MySQL's committed value and the cached value, as the history says they were after a step. */
 export interface ModelState {
