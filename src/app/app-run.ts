@@ -20,17 +20,22 @@ export interface AppBench {
   touched: Set<string>
 }
 
-const setUps = new WeakMap<object, Promise<void>>()
+const setUps = new WeakMap<object, Map<string, Promise<void>>>()
 
-/** Runs the app's `setup` (its tables) once per set of connections (`owner`). */
+/** Runs the app's `setup` (its tables) once per app and set of connections (`owner`). */
 export function setUpApp(owner: object, bench: AppBench): Promise<void> {
-  let done = setUps.get(owner)
+  let apps = setUps.get(owner)
+  if (!apps) {
+    apps = new Map()
+    setUps.set(owner, apps)
+  }
+  let done = apps.get(bench.loaded.file)
   if (!done) {
     const {app, shown} = bench.loaded
     done = outsideLanes(() => Promise.resolve(app.setup?.(bench.observer.mysql))).catch((error: unknown) => {
       throw new BadInputError(`app ${shown}: its setup failed: ${messageOf(error)}`)
     })
-    setUps.set(owner, done)
+    apps.set(bench.loaded.file, done)
   }
   return done
 }

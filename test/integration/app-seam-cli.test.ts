@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {after, describe, it} from 'node:test'
+
+import {Redis} from 'ioredis'
+
+import {removeTestData, runCli, testRedisUrl} from '../helpers/stores.js'
+
+/** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const fixture = (name: string) => path.join(root, 'test/fixtures/apps', name)
+const example = (name: string) => path.join(root, 'examples', name)
+
+after(removeTestData)
+
+describe('the app seam from the command line', () => {
+  it('a bad module is one line naming the file, exit 2, and nothing is run', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cachesim-app-'))
+    try {
+      const syntax = path.join(dir, 'syntax-error.ts')
+      await writeFile(syntax, 'export default {name: "broken",\n  key( => 1\n}\n')
+      const cases: Array<[string, RegExp]> = [
+        [fixture('no-default.ts'), /no-default\.ts: it has no default export/],
+        [fixture('throws.ts'), /throws\.ts could not be loaded: cannot reach the config server/],
+        [syntax, /syntax-error\.ts could not be loaded: /],
+        [fixture('wrong-instance.ts'), /wrong-instance\.ts: create\(\) must return an object with read\(\) and write\(value\)/],
+        [path.join(dir, 'missing.ts'), /no such app module: .*missing\.ts/],
+      ]
+      for (const [file, message] of cases) {
+        const result = await runCli(['run', 'cold-refill', '--app', file])
+        assert.equal(result.code, 2, `${file}: ${result.stderr}`)
+        assert.match(result.stderr, message)
+        assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+        assert.doesNotMatch(result.stderr, /\n\s+at /)
+      }
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('a key outside the prefix is refused before it is sent: exit 2, and the key is never written', async () => {
+    const result = await runCli(['run', 'cold-refill', '--app', fixture('outside-prefix.ts')])
+    assert.equal(result.code, 2, result.stderr)
+    assert.match(result.stderr, /names the key "not-cachesim:user:1", outside cachesim's prefix/)
+    const redis = new Redis(testRedisUrl)
+    try {
+      assert.equal(await redis.exists('not-cachesim:user:1'), 0)
+    } finally {
+      redis.disconnect()
+    }
+  })
+
+  it('an app that waits in-process is reported, not waited for', async () => {
+    const explored = await runCli(['explore', 'cold-refill', '--app', fixture('waits-in-process.ts')])
+    assert.equal(explored.code, 0, explored.stderr)
+    assert.match(explored.stdout, /waits in-process/)
+    const ran = await runCli(['run', 'cold-refill', '--app', fixture('waits-in-process.ts')])
+    assert.equal(ran.code, 0, ran.stderr)
+    assert.match(ran.stdout, /stuck: B's .* waits in-process/)
+  })
+
+  it('Ctrl-C while an app waits exits 130 and closes every connection', async () => {
+    let pid = 0
+    const running = runCli(['run', 'cold-refill', '--app', fixture('waits-in-process.ts')], {onSpawn: (p) => (pid = p)})
+    // The reader waits in-process for 2 s: interrupt it then, once its first step is recorded.
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    process.kill(pid, 'SIGINT')
+    const result = await running
+    assert.equal(result.code, 130, result.stderr)
+    assert.match(result.stderr, /interrupted by SIGINT; every connection was closed/)
+  })
+
+  it('check pins the examples: before divergent in some order, after consistent in every order', async () => {
+    const result = await runCli(['check', path.join(root, 'examples/user-cache/scenarios')])
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    assert.match(result.stdout, /3 passed, 0 failed/)
+  })
+
+  it('matrix --app gives the app its row, with a replay that names the app', async () => {
+    const result = await runCli(['matrix', '--app', example('update-then-delete/app.ts'), '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const matrix = JSON.parse(result.stdout) as {strategies: string[]; cells: Array<{race: string; verdict: string}>}
+    assert.deepEqual(matrix.strategies, ['utd-app'])
+    assert.deepEqual(
+      Object.fromEntries(matrix.cells.map((c) => [c.race, c.verdict])),
+      {'two-writers': '✓', 'cold-refill': '✗', 'warm-read': '~', 'cache-step-fails': '✗', 'crash-between': '✗'},
+    )
+  })
+})
+

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {after, describe, it} from 'node:test'
+
+import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenario.js'
+import {Workbenches} from '../../src/run/workbenches.js'
+import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
+import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
+import {removeTestData, testStoreSet} from '../helpers/stores.js'
+
+/** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const fixture = (name: string) => path.join(root, 'test/fixtures/apps', name)
+const example = (name: string) => path.join(root, 'examples', name)
+
+const stores = testStoreSet()
+const benches = new Workbenches(stores)
+const signal = new AbortController().signal
+
+after(async () => {
+  await benches.close()
+  await stores.stop()
+  await removeTestData()
+})
+
+const counts = (r: ExploreResult) => ({
+  orders: r.orders,
+  impossible: r.impossibleOrders,
+  divergent: r.divergentOrders,
+  stale: r.staleOrders,
+  dirty: r.dirtyOrders,
+  worst: r.worst,
+})
+
+async function explore(target: string, app: string): Promise<ExploreResult> {
+  const [scenario] = await appScenarios(target, app)
+  return exploreScenario(scenario!, await benches.for(scenario!), {signal})
+}
+
+describe('an app module raced like a strategy', () => {
+  it('update-then-delete written as an app explores exactly like the built-in, race by race', async () => {
+    const builtIn = await loadMatrixScenarios()
+    for (const race of APP_RACES) {
+      const template = builtIn.find((s) => s.name === `${race}.update-then-delete`)!
+      const expected = await exploreScenario(template, await benches.for(template), {signal})
+      const raced = await explore(race, example('update-then-delete/app.ts'))
+      assert.deepEqual(counts(raced), counts(expected), race)
+    }
+  })
+
+  it('the user cache before its fix: a stale refill lands in some order of the cold-refill race', async () => {
+    const result = await explore('cold-refill', example('user-cache/app.ts'))
+    assert.ok(result.divergentOrders > 0)
+    assert.equal(result.witness, 'B:redis.GET B:db.select A:db.update A:redis.DEL B:redis.SET')
+  })
+
+  it('the user cache after its fix (a generation counter): consistent in every order of the same race', async () => {
+    const result = await explore('cold-refill', example('user-cache/app-fixed.ts'))
+    assert.ok(result.orders > 10, `${result.orders} orders`)
+    assert.equal(result.divergentOrders, 0)
+    assert.equal(result.impossibleOrders, 0)
+  })
+
+  // Each client API the seam gates, in an app whose race is update-then-delete's: if a call slipped
+  // past its gate, the orders (10) and the divergent one (1) would not be found.
+  for (const [file, fill, invalidate] of [
+    ['ioredis-duplicate.ts', 'redis.PIPELINE', 'redis.UNLINK'],
+    ['node-redis-v5.ts', 'redis.MULTI', 'redis.DEL'],
+    ['node-redis-v4.ts', 'redis.MULTI', 'redis.DEL'],
+  ] as const) {
+    it(`gates ${file.replace('.ts', '')}: its fill (${fill}) and invalidation (${invalidate}) are steps`, async () => {
+      const result = await explore('cold-refill', fixture(file))
+      assert.equal(result.orders, 10)
+      assert.equal(result.divergentOrders, 1)
+      assert.equal(result.witness, `B:redis.GET B:db.select A:db.update A:${invalidate} B:${fill}`)
+    })
+  }
+
+  it("an example scenario names its app relative to itself and pins the app's outcome", async () => {
+    const scenario = await loadScenarioFile(example('user-cache/scenarios/cold-refill-before.yaml'))
+    assert.equal(scenario.strategy, 'user-cache')
+    assert.equal(scenario.app?.file, example('user-cache/app.ts'))
+    const result = await exploreScenario(scenario, await benches.for(scenario), {signal})
+    assert.equal(result.matchesExpected, true, result.mismatches.join('; '))
+  })
+})
