@@ -18,6 +18,8 @@ export interface AppBench {
   urls: {redis: string; mysql: string}
   /** Keys the app's steps named, in any run so far: each run starts without them. */
   touched: Set<string>
+  /** How many of them are noted in Redis (for runs in other processes), and whether those were read. */
+  noted: {count: number; read: boolean}
 }
 
 const setUps = new WeakMap<object, Map<string, Promise<void>>>()
@@ -53,6 +55,11 @@ export interface AppActor {
 export class AppRun {
   private readonly instances = new Map<ActorName, AppInstance>()
   private readonly lanes = new Map<ActorName, AppLane>()
+  /**
+   * Actors whose connection may hold row locks: in a transaction that has sent a statement (or
+   * that turned autocommit off: then always). A step of another actor may then wait for them.
+   */
+  private readonly locking = new Map<ActorName, 'begun' | 'holds' | 'always'>()
   /** The stores as the last write step left them: an observed step's effect is what changed. */
   private last: {db: Value; cache: Value} = {db: null, cache: null}
 
@@ -79,26 +86,26 @@ export class AppRun {
       throw new BadInputError(`app ${this.bench.loaded.shown}: key(${this.rowId}, prefix) gave "${key}", which does not start with the prefix "${this.bench.prefix}"`)
     }
     const {mysql, redis} = this.bench.observer
+    const {touched, noted} = this.bench
     await outsideLanes(async () => {
-      // Keys an earlier run named, in this process or another (kept in a set under the prefix).
-      const earlier = await redis.smembers(touchedSetKey(this.bench.prefix))
-      const keys = [...new Set([...earlier, ...this.bench.touched, key])].filter((k) => k.startsWith(this.bench.prefix))
-      await redis.del(...keys)
+      // Keys an earlier run named, in another process too: noted in a set under the prefix, read once.
+      if (!noted.read) {
+        for (const k of await redis.smembers(touchedSetKey(this.bench.prefix))) if (k.startsWith(this.bench.prefix)) touched.add(k)
+        noted.read = true
+        noted.count = touched.size
+      }
       const cached = this.valueOf(initial.cache)
-      if (cached !== null) await redis.set(key, app.encode(cached))
-      await app.writeRow(mysql, this.rowId, this.valueOf(initial.db))
+      const keys = redis.multi().del(...new Set([...touched, key]))
+      if (cached !== null) keys.set(key, app.encode(cached))
+      await Promise.all([keys.exec(), app.writeRow(mysql, this.rowId, this.valueOf(initial.db))])
     })
-    this.last = await this.peek()
+    // writeRow(v) makes readRow give v, as the interface asks: the run starts from those values.
+    this.last = {db: this.valueOf(initial.db), cache: this.valueOf(initial.cache)}
   }
 
   /** Both stores as the app would read them. */
   peek(): Promise<{db: Value; cache: Value}> {
-    const {app} = this.bench.loaded
-    const {mysql, redis} = this.bench.observer
-    return outsideLanes(async () => {
-      const [row, raw] = await Promise.all([app.readRow(mysql, this.rowId), redis.get(this.key)])
-      return {db: toValue(row), cache: raw === null ? null : decoded(app.decode, raw)}
-    })
+    return Promise.all([this.readRow(), this.readCache()]).then(([db, cache]) => ({db, cache}))
   }
 
   /** Creates each actor's instance (its calls are not steps) and the lane its calls will go through. */
@@ -122,6 +129,25 @@ export class AppRun {
     }
   }
 
+  holdsLocks(actor: ActorName): boolean {
+    const state = this.locking.get(actor)
+    return state === 'holds' || state === 'always'
+  }
+
+  /** Follows an actor's transaction from the statements it sends (BEGIN … COMMIT). */
+  private track(actor: ActorName, call: ClientCall): void {
+    if (!call.name.startsWith('db.')) return
+    const verb = call.name.slice(3)
+    const state = this.locking.get(actor)
+    if (state === 'always') return
+    if (verb === 'set') {
+      // SET autocommit = 0 and the like: cachesim cannot follow the session any more; assume locks.
+      this.locking.set(actor, 'always')
+    } else if (verb === 'begin') this.locking.set(actor, 'begun')
+    else if (verb === 'commit' || verb === 'rollback') this.locking.delete(actor)
+    else if (state === 'begun') this.locking.set(actor, 'holds')
+  }
+
   /** Runs an actor's program with its client calls gated as its steps. */
   within<T>(actor: ActorName, body: () => Promise<T>): Promise<T> {
     const lane = this.lanes.get(actor)
@@ -133,8 +159,11 @@ export class AppRun {
   async close(): Promise<void> {
     await outsideLanes(async () => {
       await Promise.allSettled([...this.instances.values()].map((i) => i.close?.()))
-      const touched = [...this.bench.touched]
-      if (touched.length > 0) await this.bench.observer.redis.sadd(touchedSetKey(this.bench.prefix), ...touched).catch(() => {})
+      const {touched, noted} = this.bench
+      if (touched.size > noted.count) {
+        await this.bench.observer.redis.sadd(touchedSetKey(this.bench.prefix), ...touched).catch(() => {})
+        noted.count = touched.size
+      }
     })
     this.instances.clear()
   }
@@ -145,7 +174,8 @@ export class AppRun {
    */
   private lane(actor: Actor): AppLane & {idle(): Promise<void>} {
     let queue: Promise<unknown> = Promise.resolve()
-    const observe = () => this.observe()
+    const observeCache = () => this.observe('cache')
+    const observeRow = () => this.observe('db')
     return {
       idle: () => queue.then(() => {}),
       step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
@@ -161,8 +191,20 @@ export class AppRun {
           }
           for (const key of call.keys) this.bench.touched.add(key)
           // A fault at `redis.write` hits the first Redis command that may change the store.
-          const options = call.write ? {observe, classes: call.name.startsWith('redis.') ? ['redis.write'] : []} : {}
-          return actor.step(call.name, send, options)
+          // A Redis command can change only the cache, a statement only the row: only that is read back.
+          const redisCall = call.name.startsWith('redis.')
+          const known = redisCall ? this.knownCacheEffect(call) : null
+          const options = !call.write
+            ? {}
+            : known
+              ? {effect: () => this.changed('cache', known.value), classes: ['redis.write']}
+              : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : []}
+          // The transaction's state moves when the statement is sent, not when it waits its turn.
+          const sent = () => {
+            this.track(actor.name, call)
+            return send()
+          }
+          return actor.step(call.name, sent, options)
         })
         queue = run.catch(() => {})
         return run
@@ -171,13 +213,46 @@ export class AppRun {
   }
 
   /** What changed in the stores since the last write step: that step's effect. */
-  private async observe(): Promise<StepEffect> {
-    const now = await this.peek()
-    const effect: StepEffect = {}
-    if (!sameValue(now.db, this.last.db)) effect.db = now.db
-    if (!sameValue(now.cache, this.last.cache)) effect.cache = now.cache
-    this.last = now
-    return effect
+  private async observe(store: 'db' | 'cache'): Promise<StepEffect> {
+    return this.changed(store, store === 'db' ? await this.readRow() : await this.readCache())
+  }
+
+  /** The step's effect when the store now holds `now`: what changed, if anything. */
+  private changed(store: 'db' | 'cache', now: Value): StepEffect {
+    if (sameValue(now, this.last[store])) return {}
+    this.last[store] = now
+    return {[store]: now}
+  }
+
+  /**
+   * What a plain Redis command does to the cached value, when that is certain without looking:
+   * a command that names other keys only leaves it alone (a script or a function may reach any
+   * key, so those are looked at); DEL and UNLINK of it empty it; a SET of it with no condition
+   * puts its value. Null: look.
+   */
+  private knownCacheEffect(call: ClientCall): {value: Value} | null {
+    const args = call.args
+    if (!args || /^redis\.(EVAL|EVALSHA|EVAL_RO|EVALSHA_RO|FCALL|FCALL_RO|MULTI|PIPELINE)$/.test(call.name)) return null
+    const key = this.key
+    if (call.keys.length > 0 && !call.keys.includes(key)) return {value: this.last.cache}
+    if ((call.name === 'redis.DEL' || call.name === 'redis.UNLINK') && call.keys.includes(key)) return {value: null}
+    if (call.name === 'redis.SET' && args[0] === key && args.length >= 2) {
+      const options = args.slice(2).map((a) => a.toUpperCase())
+      if (options.some((o) => o === 'NX' || o === 'XX' || o === 'GET')) return null
+      return {value: decoded(this.bench.loaded.app.decode, args[1]!)}
+    }
+    return null
+  }
+
+  private readRow(): Promise<Value> {
+    return outsideLanes(async () => toValue(await this.bench.loaded.app.readRow(this.bench.observer.mysql, this.rowId)))
+  }
+
+  private readCache(): Promise<Value> {
+    return outsideLanes(async () => {
+      const raw = await this.bench.observer.redis.get(this.key)
+      return raw === null ? null : decoded(this.bench.loaded.app.decode, raw)
+    })
   }
 }
 

@@ -25,6 +25,8 @@ export interface ClientCall {
   name: string
   write: boolean
   keys: readonly string[]
+  /** A single Redis command's arguments after its name (not for a batch or a statement). */
+  args?: readonly string[]
 }
 
 export const lanes = new AsyncLocalStorage<AppLane>()
@@ -143,7 +145,7 @@ function gateIoredis(ioredis: IoredisModule): void {
       return command.promise
     }
     if (stream || SET_UP.has(name)) return send.call(this, command, stream)
-    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command])}
+    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command]), args: argsOf((command as {args?: unknown[]}).args ?? [])}
     lane.step(() => call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
     return command.promise
   }
@@ -206,7 +208,7 @@ function gateNodeRedis(dir: string): void {
   const single = (args: RedisArg[] | undefined): ClientCall | null => {
     const name = String(args?.[0] ?? '').toLowerCase()
     if (!args || name === '' || SET_UP.has(name)) return null
-    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOfArgs(args)}
+    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOfArgs(args), args: argsOf(args.slice(1))}
   }
   const batch = (commands: unknown, multi: boolean): ClientCall => {
     const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
@@ -228,6 +230,10 @@ function gateNodeRedis(dir: string): void {
       }
     }
   }
+}
+
+function argsOf(args: readonly unknown[]): string[] {
+  return args.map((a) => (Buffer.isBuffer(a) ? a.toString() : String(a)))
 }
 
 function keysOfArgs(args: readonly RedisArg[]): string[] {

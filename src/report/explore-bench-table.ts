@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 import {compactTable} from './table-style.js'
 
+import type {AppBenchResult} from '../bench/app-bench.js'
 import type {ExploreBenchResult, ExploreBenchRow} from '../bench/explore-bench.js'
 
 export function renderExploreBench(result: ExploreBenchResult): string {
@@ -25,5 +26,18 @@ export function renderExploreBench(result: ExploreBenchResult): string {
       '× floor: time per order over the time the same raw mysql2/ioredis calls take (reset, steps, final reads), same process, same servers. ' +
         'speedup: --parallel rate over the sequential rate. µs/step: time a step spends in cachesim outside its store call.',
     ),
+  ].join('\n')
+}
+
+export function renderAppBench(result: AppBenchResult): string {
+  const table = compactTable(['race', 'orders', `${result.like} ms`, `${result.app} ms`, '× built-in', 'same counts'])
+  for (const r of result.rows) {
+    table.push([r.race, String(r.orders), r.builtInMs.toFixed(1), r.appMs.toFixed(1), r.ratio.toFixed(2), r.sameCounts ? chalk.green('yes') : chalk.red('NO')])
+  }
+  const t = result.total
+  table.push([chalk.bold('all'), String(t.orders), t.builtInMs.toFixed(1), t.appMs.toFixed(1), t.ratio.toFixed(2), result.rows.every((r) => r.sameCounts) ? chalk.green('yes') : chalk.red('NO')])
+  return [
+    table.toString(),
+    chalk.dim(`× built-in: time to explore every order of the race with the app over the time with ${result.like}, best of each, alternating, same process, same servers.`),
   ].join('\n')
 }

@@ -22,14 +22,15 @@ export function scheduleHooks(
   stores: ReadonlyMap<ActorName, StorePair>,
   observer: StorePair,
   peek: ScheduleHooks['peek'],
-  options: {untracked?: boolean; inProcessWaitMs?: number} = {},
+  options: {holdsLocks?: (actor: ActorName) => boolean; inProcessWaitMs?: number} = {},
 ): ScheduleHooks {
   const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
   const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
   return {
     probe: {
-      // Transactions cachesim does not track (an app's own) may hold any row: every long step is asked about.
-      mayWait: (actor) => options.untracked === true || others(actor).some((pair) => pair.mysql.holdsRowLocks),
+      // An app's transactions are tracked by its lanes (options.holdsLocks), the strategies' by the stores.
+      mayWait: (actor) =>
+        [...stores.keys()].some((other) => other !== actor && options.holdsLocks?.(other)) || others(actor).some((pair) => pair.mysql.holdsRowLocks),
       async waiting(actors, runningMs) {
         // Known without asking: an UPDATE of a row that another actor's open transaction wrote
         // waits for that transaction (InnoDB row locks).
