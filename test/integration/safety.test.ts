@@ -62,3 +62,42 @@ describe('cachesim touches only its own database and key prefix', () => {
     assert.match(String(rows[0]?.comment), /created by cachesim/)
   })
 })
+
+describe('cachesim refuses before it creates anything', () => {
+  const systemSchemas = ['mysql', 'sys', 'information_schema', 'performance_schema']
+
+  after(async () => {
+    // Only if a failing run made one: a table cachesim marked as its own, never anything else.
+    for (const schema of systemSchemas) {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(
+        "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'cachesim_items' AND TABLE_COMMENT LIKE '%created by cachesim%'",
+        [schema],
+      )
+      if (rows.length > 0) await connection.query(`DROP TABLE \`${schema}\`.cachesim_items`)
+    }
+  })
+
+  it('a system schema as cachesim\'s database is bad input, one line, exit 2, and no table is made', async () => {
+    const base = new URL(testStores().mysql.display)
+    for (const schema of systemSchemas) {
+      base.pathname = `/${schema}`
+      const result = await runCli(['run', 'uu-two-writers', '--servers', 'external'], {env: {CACHESIM_MYSQL_URL: base.toString()}})
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, new RegExp(`^Error: MySQL URL .* names the server's system schema "${schema}"`))
+      assert.equal(result.stderr.trim().split('\n').length, 1)
+    }
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(
+      "SELECT TABLE_SCHEMA AS db FROM information_schema.TABLES WHERE TABLE_NAME = 'cachesim_items' AND TABLE_SCHEMA IN (?)",
+      [systemSchemas],
+    )
+    assert.deepEqual(rows, [])
+  })
+
+  it('--order with several scenarios is refused before any private server starts', async () => {
+    const started = performance.now()
+    const result = await runCli(['run', 'all', '--order', 'A:db.update B:db.update', '--servers', 'private'])
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stderr.trim(), `Error: --order replays one scenario, but the target names ${result.stderr.match(/names (\d+)/)?.[1]}; name one scenario or file`)
+    assert.ok(performance.now() - started < 5000, 'no server was started on the way')
+  })
+})
