@@ -6,7 +6,10 @@ import {Redis} from 'ioredis'
 
 import {Workbench} from '../../src/run/workbench.js'
 import {type PrivateServers, startPrivateServers} from '../../src/servers/private-servers.js'
-import {removeTestData, runCli, testDatabase, testRedisUrl, testStores} from '../helpers/stores.js'
+import {hostname} from 'node:os'
+
+import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
+import {removeTestData, runCli, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
 
 let servers: PrivateServers | null = null
 
@@ -41,6 +44,50 @@ describe('one run per database and key prefix', () => {
     }
     const again = await runCli(['run', 'uu-two-writers', '--servers', 'external'])
     assert.equal(again.code, 0, again.stderr)
+  })
+})
+
+describe('one run per key prefix, wherever its MySQL is', () => {
+  const lockKey = `${testPrefix}lock:namespace`
+  const elsewhere = `mysql://root@127.0.0.1:3306/${otherDatabase}`
+
+  it('a second process on the same prefix but another MySQL server is refused (exit 3), and the first finishes as if alone', async () => {
+    const redis = new Redis(testRedisUrl)
+    // The case a MySQL named lock cannot see: the other run's MySQL is a server of its own.
+    const privateMysql = await startPrivateServers({database: testDatabase, redis: false})
+    try {
+      const first = runCli(['explore', 'dcl-three-readers', '--servers', 'external'])
+      // Ready once the first holds the prefix: its lock key is there.
+      assert.ok(await eventually(async () => (await redis.exists(lockKey)) === 1, 15_000), 'the first run took the lock key')
+      const second = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--mysql', privateMysql.mysqlUrl!])
+      assert.equal(second.code, 3, second.stderr)
+      assert.match(second.stderr, /^Error: another cachesim run is using the Redis keys cachesim-t\d+:\* at redis:\/\/\S+ \(held by process \d+ on \S+ in Redis key cachesim-t\d+:lock:namespace\)/)
+      assert.equal(second.stderr.trim().split('\n').length, 1)
+      const done = await first
+      assert.equal(done.code, 0, done.stderr)
+      assert.equal(await redis.exists(lockKey), 0, 'the lock key is deleted by its owner at the end')
+    } finally {
+      await privateMysql.stop()
+      await redis.quit()
+    }
+  })
+
+  it('a lock key left by a process that died on this host is taken over; one held elsewhere is respected', async () => {
+    const redis = new Redis(testRedisUrl)
+    try {
+      let dead = 4_000_000
+      while (pidsWithCommandLine('').includes(dead)) dead -= 1
+      await redis.set(lockKey, `${hostname()} ${dead} left-by-a-kill`, 'PX', 60_000)
+      const after = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--mysql', elsewhere])
+      assert.equal(after.code, 0, after.stderr)
+      await redis.set(lockKey, `another-host 1 still-running`, 'PX', 60_000)
+      const refused = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--mysql', elsewhere])
+      assert.equal(refused.code, 3, refused.stderr)
+      assert.match(refused.stderr, /held by process 1 on another-host/)
+    } finally {
+      await redis.del(lockKey)
+      await redis.quit()
+    }
   })
 })
 
