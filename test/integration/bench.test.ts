@@ -6,7 +6,7 @@ import {Redis} from 'ioredis'
 
 import type {ModeResult, ReadBenchResult, StampedeResult} from '../../src/bench/result.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
-import {removeTestData, runCli, testDatabase, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testDatabase, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
 
 let connection: mysql.Connection
 let redis: Redis
@@ -36,8 +36,7 @@ function mode(result: ReadBenchResult, name: ModeResult['mode']): ModeResult {
 }
 
 async function keysLeft(pattern: string): Promise<string[]> {
-  const [, keys] = await redis.scan('0', 'MATCH', `${testPrefix}${pattern}`, 'COUNT', 10_000)
-  return keys
+  return keysMatching(redis, `${testPrefix}${pattern}`)
 }
 
 async function ourConnections(): Promise<number> {

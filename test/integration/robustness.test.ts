@@ -9,7 +9,7 @@ import {type PrivateServers, startPrivateServers} from '../../src/servers/privat
 import {hostname} from 'node:os'
 
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
-import {removeTestData, runCli, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
 
 let servers: PrivateServers | null = null
 
@@ -24,7 +24,7 @@ after(async () => {
   await connection.query(`DROP DATABASE IF EXISTS \`${otherDatabase}\``)
   await connection.end()
   const redis = new Redis(testRedisUrl)
-  const [, keys] = await redis.scan('0', 'MATCH', `${otherPrefix}*`, 'COUNT', 1000)
+  const keys = await keysMatching(redis, `${otherPrefix}*`)
   if (keys.length > 0) await redis.del(...keys)
   await redis.quit()
 })

@@ -7,7 +7,7 @@ import {Redis} from 'ioredis'
 import {StoreError} from '../../src/errors/store-error.js'
 import {Workbench} from '../../src/run/workbench.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
-import {removeTestData, runCli, testDatabase, testRedisUrl, testStores} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testDatabase, testRedisUrl, testStores} from '../helpers/stores.js'
 
 /** Someone else's data: a table in another database, and a key outside cachesim's prefix. */
 const foreignDatabase = `cachesim_foreign_${process.pid}`
@@ -42,7 +42,7 @@ describe('cachesim touches only its own database and key prefix', () => {
     assert.deepEqual(rows.map((r) => [r.id, r.value]), [[1, 12345]])
     assert.equal(await redis.get(foreignKey), 'precious')
     // And cachesim's own keys all carry its prefix.
-    const [, keys] = await redis.scan('0', 'MATCH', `${testStores().prefix}*`, 'COUNT', 1000)
+    const keys = await keysMatching(redis, `${testStores().prefix}*`)
     assert.ok(keys.length > 0, 'cachesim wrote its keys under its prefix')
   })
 
