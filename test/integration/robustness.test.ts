@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {hostname} from 'node:os'
 import {after, describe, it} from 'node:test'
 
 import mysql from 'mysql2/promise'
@@ -6,8 +7,6 @@ import {Redis} from 'ioredis'
 
 import {Workbench} from '../../src/run/workbench.js'
 import {type PrivateServers, startPrivateServers} from '../../src/servers/private-servers.js'
-import {hostname} from 'node:os'
-
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
 import {keysMatching, removeTestData, runCli, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
 
@@ -102,7 +101,13 @@ describe('stores that go wrong', () => {
     servers = await startPrivateServers({database: testDatabase})
     let pid = 0
     const running = runCli(['explore', 'dcl-three-readers', '--servers', 'external', '--mysql', servers.mysqlUrl!, '--redis', servers.redisUrl!], {onSpawn: (p) => (pid = p)})
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // Ready once the exploration is under way: a run has reset the row's cached copy.
+    const redis = new Redis(servers.redisUrl!)
+    try {
+      assert.ok(await eventually(async () => (await redis.exists(`${testPrefix}item:1`)) === 1, 20_000), 'the exploration started')
+    } finally {
+      redis.disconnect()
+    }
     assert.ok(pid > 0)
     process.kill(servers.state.redis!.pid, 'SIGKILL')
     const result = await running
