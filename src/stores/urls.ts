@@ -19,6 +19,20 @@ export interface RedisTarget {
   url: string
 }
 
+/**
+ * The servers cachesim started itself in this process (private servers), by their shown URL:
+ * when one fails, the advice is not to start the user's server (systemctl) but to run again.
+ */
+const ownServers = new Set<string>()
+
+export function markOwnServer(url: string): void {
+  ownServers.add(maskUrl(url))
+}
+
+export function isOwnServer(display: string): boolean {
+  return ownServers.has(display)
+}
+
 /** Replaces the password of a URL with `****` so that it can be printed. */
 export function maskUrl(raw: string): string {
   try {

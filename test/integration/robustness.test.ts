@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {hostname} from 'node:os'
+import path from 'node:path'
 import {after, describe, it} from 'node:test'
 
 import mysql from 'mysql2/promise'
@@ -8,7 +10,7 @@ import {Redis} from 'ioredis'
 import {Workbench} from '../../src/run/workbench.js'
 import {type PrivateServers, startPrivateServers} from '../../src/servers/private-servers.js'
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
-import {keysMatching, removeTestData, runCli, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testCacheDir, testDatabase, testPrefix, testRedisUrl, testStores} from '../helpers/stores.js'
 
 let servers: PrivateServers | null = null
 
@@ -114,5 +116,29 @@ describe('stores that go wrong', () => {
     assert.equal(result.code, 3, result.stderr)
     assert.match(result.stderr, /^Error: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+\/0 in the middle of the run/)
     assert.doesNotMatch(result.stderr, /internal error/)
+  })
+
+  it('cachesim\'s own replica killed in the middle of explore is exit 3, and the advice is to run again, not to start a server', async () => {
+    const running = runCli(['explore', 'utd-replica-lag'])
+    const runs = path.join(testCacheDir, 'runs')
+    let replicaPid = 0
+    const replicaUp = () => {
+      for (const dir of existsSync(runs) ? readdirSync(runs) : []) {
+        try {
+          const state = JSON.parse(readFileSync(path.join(runs, dir, 'state.json'), 'utf8')) as {replica?: {pid: number}}
+          if (state.replica) replicaPid = state.replica.pid
+        } catch {
+          // not written yet: it is written once the servers answer
+        }
+      }
+      return replicaPid > 0
+    }
+    assert.ok(await eventually(replicaUp, 60_000), 'the run started its replica')
+    process.kill(replicaPid, 'SIGKILL')
+    const result = await running
+    assert.equal(result.code, 3, result.stderr)
+    const error = result.stderr.split('\n').find((line) => line.startsWith('Error:'))
+    assert.match(error ?? '', /^Error: (lost the connection to cachesim's own MySQL at|cachesim's own MySQL at) mysql:\/\/root@127\.0\.0\.1:\d+\/\w+ .*run again and cachesim starts a new one$/)
+    assert.doesNotMatch(result.stderr, /systemctl|internal error/)
   })
 })
