@@ -22,6 +22,18 @@ function pidsWhere(matches: (cmdline: string, cwd: string) => boolean): number[]
     })
 }
 
+/** Pids of the running children of `parent` whose command line contains `text`. */
+export function childPids(parent: number, text: string): number[] {
+  return pidsWithCommandLine(text).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent
+    } catch {
+      return false
+    }
+  })
+}
+
 /** Pids of running processes whose command line contains `text`. */
 export function pidsWithCommandLine(text: string): number[] {
   return pidsWhere((cmdline) => cmdline.includes(text))

@@ -75,7 +75,13 @@ export interface CliResult {
 /** Runs the real CLI in a child process, on this process's test database and prefix. */
 export function runCli(
   args: string[],
-  options: {env?: Record<string, string>; onSpawn?: (pid: number) => void; onStderr?: (text: string) => void} = {},
+  options: {
+    env?: Record<string, string>
+    onSpawn?: (pid: number) => void
+    onStderr?: (text: string) => void
+    /** In a process group of its own, so that a test can signal it and its children as a terminal's Ctrl-C does (kill(-pid)). */
+    group?: boolean
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -89,6 +95,7 @@ export function runCli(
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.group ?? false,
     })
     let stdout = ''
     let stderr = ''

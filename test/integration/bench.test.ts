@@ -6,7 +6,7 @@ import {Redis} from 'ioredis'
 
 import type {ModeResult, ReadBenchResult, StampedeResult} from '../../src/bench/result.js'
 import {SMALL_SPEEDUP} from '../../src/bench/speedup-note.js'
-import {eventually} from '../helpers/processes.js'
+import {childPids, eventually} from '../helpers/processes.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
 import {keysMatching, removeTestData, runCli, testDatabase, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
 
@@ -160,6 +160,21 @@ describe('cachesim bench stampede', () => {
     assert.equal(result.code, 0, result.stderr)
     const [round] = (JSON.parse(result.stdout) as StampedeResult).rounds
     assert.deepEqual([round!.lock, round!.dbQueries, round!.serverSelects, round!.missed], ['local', 1, 1, 10])
+  })
+
+  it('Ctrl-C at the terminal (SIGINT to the whole process group) is exit 130 with its message, never a crash of the IPC channel', async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      let pid = 0
+      const running = runCli(['bench', 'stampede', '--readers', '40', '--processes', '4'], {group: true, onSpawn: (p) => (pid = p)})
+      // Ready once the four workers run: the moment the parent talks to them over IPC.
+      assert.ok(await eventually(() => childPids(pid, 'stampede-worker').length === 4, 20_000), 'the workers started')
+      process.kill(-pid, 'SIGINT')
+      const result = await running
+      assert.equal(result.code, 130, `attempt ${attempt}: ${result.stderr}`)
+      assert.match(result.stderr, /^interrupted by SIGINT; every connection was closed/)
+      assert.doesNotMatch(result.stderr, /EPIPE|ERR_IPC_CHANNEL_CLOSED|Unhandled|internal error/)
+    }
+    assert.ok(await eventually(async () => (await ourConnections()) === 0), 'every connection was closed')
   })
 
   it('more readers than the server has connections for: one line, exit 3', async (t) => {
