@@ -73,7 +73,7 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   return parseScenario(await readScenarioText(file), file)
 }
 
-/** Reads at most one byte past the limit, so a huge file costs no memory before it is refused. */
+/** Reads in small chunks and stops past the limit, so a huge file costs no memory before it is refused. */
 async function readScenarioText(file: string): Promise<string> {
   const cannotRead = (error: unknown) => {
     const code = (error as {code?: string}).code
@@ -87,13 +87,20 @@ async function readScenarioText(file: string): Promise<string> {
   try {
     const {size} = await handle.stat()
     if (size > MAX_SCENARIO_BYTES) throw tooBig(file, size)
-    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1)
-    const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0).catch((error: unknown) => {
-      throw cannotRead(error)
-    })
-    // The file may have grown since stat (or be a pipe that reports no size).
-    if (bytesRead > MAX_SCENARIO_BYTES) throw tooBig(file, bytesRead)
-    return buffer.subarray(0, bytesRead).toString('utf8')
+    // Not trusting the size alone: the file may grow meanwhile, or be a pipe that has none.
+    const chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024)
+      const {bytesRead} = await handle.read(chunk, 0, chunk.length, null).catch((error: unknown) => {
+        throw cannotRead(error)
+      })
+      if (bytesRead === 0) break
+      total += bytesRead
+      if (total > MAX_SCENARIO_BYTES) throw tooBig(file, total)
+      chunks.push(chunk.subarray(0, bytesRead))
+    }
+    return Buffer.concat(chunks).toString('utf8')
   } finally {
     await handle.close()
   }
