@@ -43,7 +43,7 @@ export async function lockNamespace(options: WorkbenchOptions): Promise<() => Pr
       locks.names.set(name, refs + 1)
       taken.push(name)
     }
-    const unlockKeys = await lockRedisNamespace(options.redis, options.prefix, `the Redis keys ${options.prefix}* at ${options.redis.display}`)
+    const unlockKeys = await lockKeyNamespace(options)
     let released = false
     return async () => {
       if (released) return
@@ -54,6 +54,14 @@ export async function lockNamespace(options: WorkbenchOptions): Promise<() => Pr
     await release(server, taken)
     throw error
   }
+}
+
+/**
+ * The Redis side alone, for a command to take before it starts any private server: a second run
+ * on the same prefix is then refused before it costs anything. Shared with the workbenches.
+ */
+export function lockKeyNamespace(options: Pick<WorkbenchOptions, 'redis' | 'prefix'>): Promise<() => Promise<void>> {
+  return lockRedisNamespace(options.redis, options.prefix, `the Redis keys ${options.prefix}* at ${options.redis.display}`)
 }
 
 async function release(server: string, names: readonly string[]): Promise<void> {

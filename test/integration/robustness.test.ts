@@ -36,7 +36,11 @@ describe('one run per database and key prefix', () => {
     try {
       const second = await runCli(['run', 'uu-two-writers', '--servers', 'external'])
       assert.equal(second.code, 3, second.stderr)
-      assert.match(second.stderr, /^Error: another cachesim run is using database cachesim_t\d+ on MySQL/)
+      // The key prefix is taken first, before anything else starts; the database's lock backs it up.
+      assert.match(second.stderr, /^Error: another cachesim run is using the Redis keys cachesim-t\d+:\* at /)
+      const sameDatabase = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--prefix', otherPrefix])
+      assert.equal(sameDatabase.code, 3, sameDatabase.stderr)
+      assert.match(sameDatabase.stderr, /^Error: another cachesim run is using database cachesim_t\d+ on MySQL/)
       // A run of its own namespace is not held up.
       const elsewhere = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--prefix', otherPrefix, '--mysql', `mysql://root@127.0.0.1:3306/${otherDatabase}`])
       assert.equal(elsewhere.code, 0, elsewhere.stderr)
@@ -64,6 +68,11 @@ describe('one run per key prefix, wherever its MySQL is', () => {
       assert.equal(second.code, 3, second.stderr)
       assert.match(second.stderr, /^Error: another cachesim run is using the Redis keys cachesim-t\d+:\* at redis:\/\/\S+ \(held by process \d+ on \S+ in Redis key cachesim-t\d+:lock:namespace\)/)
       assert.equal(second.stderr.trim().split('\n').length, 1)
+      // Refused before it starts anything: no private MariaDB and replica for a scenario that needs them.
+      const needsReplica = await runCli(['run', 'utd-replica-lag', '--mysql', elsewhere])
+      assert.equal(needsReplica.code, 3, needsReplica.stderr)
+      assert.match(needsReplica.stderr, /^Error: another cachesim run is using the Redis keys/)
+      assert.equal(needsReplica.stderr.trim().split('\n').length, 1, 'no server was started on the way')
       const done = await first
       assert.equal(done.code, 0, done.stderr)
       assert.equal(await redis.exists(lockKey), 0, 'the lock key is deleted by its owner at the end')
