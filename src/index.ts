@@ -34,7 +34,7 @@ export {compareExpectation} from './check/expectation.js'
 
 export type {RunResult} from './run/result.js'
 export {runScenario} from './run/run-scenario.js'
-export {exploreScenarios, runScenarios} from './run/run-scenarios.js'
+export {checkOrder, exploreScenarios, runScenarios} from './run/run-scenarios.js'
 export {exploreScenario, type ExploreResult, DEFAULT_MAX_ORDERS} from './run/explore-scenario.js'
 export {Workbench} from './run/workbench.js'
 export type {StoreTargets} from './stores/targets.js'

@@ -23,7 +23,8 @@ let clients: BenchClient[] = []
 const stop = new AbortController()
 
 function send(message: FromWorker): void {
-  process.send?.(message)
+  // The parent may be gone (Ctrl-C): then 'disconnect' ends this worker; a failed send is no crash.
+  if (process.connected) process.send?.(message, undefined, undefined, () => {})
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -121,7 +122,8 @@ process.on('message', (message: ToWorker) => {
     })
   })
 })
-// Ctrl-C reaches the whole process group; the parent, gone or not, takes care of the report.
-process.on('SIGINT', () => quit(ExitCode.interrupted))
+// Ctrl-C reaches the whole process group. The parent reports it and ends the workers (SIGTERM,
+// or 'close'); a worker that left on its own first would look like a crash to the parent.
+process.on('SIGINT', () => {})
 process.on('SIGTERM', () => quit(ExitCode.interrupted))
 process.on('disconnect', () => quit(ExitCode.interrupted))

@@ -24,6 +24,9 @@ export class StampedeWorkers {
       // Settings travel over IPC, never on the command line, where `ps` would show a password.
       const child = fork(WORKER, [], {stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json'})
       child.stderr?.on('data', (chunk: Buffer) => (this.stderr[i] = (this.stderr[i]! + chunk.toString()).slice(-2000)))
+      // A message to a worker that has just gone (Ctrl-C) fails with EPIPE or a closed channel:
+      // its 'exit' tells the exchange, and an unheard 'error' event must not crash the process.
+      child.on('error', () => {})
       return child
     })
   }
@@ -66,7 +69,9 @@ export class StampedeWorkers {
       signal.addEventListener('abort', () => reject(abortReason(signal)), {once: true})
     })
     aborted.catch(() => {})
-    this.children.forEach((child, i) => child.send(message(i)))
+    this.children.forEach((child, i) => {
+      if (child.connected) child.send(message(i), () => {})
+    })
     try {
       return await Promise.race([Promise.all(answers), aborted])
     } finally {
@@ -80,7 +85,7 @@ export class StampedeWorkers {
       this.children.map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return
         const exited = new Promise((resolve) => child.once('exit', resolve))
-        if (child.connected) child.send({type: 'close'} satisfies ToWorker)
+        if (child.connected) child.send({type: 'close'} satisfies ToWorker, () => {})
         const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS)
         await exited
         clearTimeout(timer)

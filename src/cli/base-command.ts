@@ -65,8 +65,12 @@ export abstract class CachesimCommand extends Command {
       const {replicaUrl} = resolved
       return replicaUrl === undefined ? resolved.stores : {...resolved.stores, replica: parseMysqlUrl(replicaUrl)}
     }
+    let unlockKeys = async () => {}
     try {
       const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
+      // The key prefix is this run's before any private server starts for a replica or a binlog.
+      const {lockKeyNamespace} = await import('../run/namespace-lock.js')
+      unlockKeys = await lockKeyNamespace(plain)
       let binlog: Promise<StoreTargets> | null = null
       let replica: Promise<StoreTargets> | null = null
       return await work({
@@ -80,6 +84,7 @@ export abstract class CachesimCommand extends Command {
         withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)),
       })
     } finally {
+      await unlockKeys()
       for (const resolved of started.reverse()) await resolved.release()
     }
   }

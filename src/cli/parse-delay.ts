@@ -1,6 +1,6 @@
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {InjectedDelay} from '../scenario/delays.js'
-import {STEP_NAME} from '../history/step-name.js'
+import {occurrenceNumber, STEP_NAME} from '../history/step-name.js'
 
 const FORM = new RegExp(`^([A-Za-z][A-Za-z0-9_]*):(before|after):(${STEP_NAME})(?:#(\\d+))?=(\\d+(?:\\.\\d+)?)(ms|s)?$`)
 
@@ -19,7 +19,7 @@ export function parseDelay(text: string): InjectedDelay {
     step: step!,
     ms: Number(amount) * (unit === 's' ? 1000 : 1),
   }
-  if (occurrence !== undefined) delay.occurrence = Number(occurrence)
+  if (occurrence !== undefined) delay.occurrence = occurrenceNumber(`--delay "${text}"`, occurrence)
   if (delay.ms > 600_000) throw new BadInputError(`--delay "${text}": at most 600 s`)
   return delay
 }

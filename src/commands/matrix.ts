@@ -26,7 +26,7 @@ export interface MatrixJson {
 
 export default class Matrix extends CachesimCommand {
   static override summary = 'Every strategy against every race and fault, explored in every order: the verdict matrix.'
-  static override description = `Each cell is a scenario in scenarios/matrix/ (one per strategy and race), explored in every order: ✓ consistent in every order, ✗ divergent in some (with how many, and a command that replays one), ~ stale or dirty reads but never divergent. Each cell is checked against the outcome the literature gives, kept in its scenario's expect:, and flagged (≠) when they differ; the exit code is then 1.`
+  static override description = `Each cell is a scenario in scenarios/matrix/ (one per strategy and race), explored in every order: ✓ consistent in every order, ✗ divergent in some (with how many, and a command that replays one), ~ stale or dirty reads but never divergent, ⊘ no order could complete (every one impossible). Each cell is checked against the outcome the literature gives, kept in its scenario's expect:, and flagged (≠) when they differ; the exit code is then 1. With --app, the row of your own app module (see "Race your own code" in the README).`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 4', '<%= config.bin %> <%= command.id %> --markdown > matrix.md', '<%= config.bin %> <%= command.id %> --app ./src/cache/user-cache.ts']
   static override enableJsonFlag = true
   static override flags = {

@@ -63,6 +63,7 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const order = flags.order === undefined ? undefined : parseOrder(flags.order)
     storeOptions(flags) // bad URLs are bad input, said before anything starts
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, delays))
+    if (order !== undefined) lab.checkOrder(scenarios, order) // before any private server starts
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {

@@ -24,7 +24,12 @@ function howToStart(store: StoreKind, url: string): string {
 const flag: Record<StoreKind, string> = {MySQL: '--mysql / CACHESIM_MYSQL_URL', Redis: '--redis / CACHESIM_REDIS_URL'}
 const PRIVATE = "or use --servers private to run on cachesim's own servers"
 
-function describeProblem(store: StoreKind, url: string, reason: string, problem: ConnectProblem): string {
+function describeProblem(store: StoreKind, url: string, reason: string, problem: ConnectProblem, own: boolean): string {
+  if (own) {
+    // cachesim's own private server: nothing for the user to start or fix, only to run again.
+    const what = reason === LOST_CONNECTION ? `lost the connection to cachesim's own ${store} at ${url} in the middle of the run` : `cachesim's own ${store} at ${url} is gone (${reason})`
+    return `${what}: something stopped it (cachesim servers status shows what runs); run again and cachesim starts a new one`
+  }
   if (reason === LOST_CONNECTION) return `lost the connection to ${store} at ${url} in the middle of the run: did the server stop?`
   switch (problem) {
     case 'absent':
@@ -48,9 +53,14 @@ export class StoreUnavailableError extends CachesimError {
   readonly reason: string
   readonly problem: ConnectProblem
 
-  constructor(store: StoreKind, url: string, reason: string, {problem, ...options}: ErrorOptions & {problem?: ConnectProblem} = {}) {
+  constructor(
+    store: StoreKind,
+    url: string,
+    reason: string,
+    {problem, own = false, ...options}: ErrorOptions & {problem?: ConnectProblem; /** A private server cachesim started. */ own?: boolean} = {},
+  ) {
     problem ??= reason === LOST_CONNECTION ? 'failed' : 'absent'
-    super(describeProblem(store, url, reason, problem), ExitCode.storeUnavailable, options)
+    super(describeProblem(store, url, reason, problem, own), ExitCode.storeUnavailable, options)
     this.store = store
     this.url = url
     this.reason = reason

@@ -1,3 +1,5 @@
+import {BadInputError} from '../errors/bad-input-error.js'
+
 /**
  * A step's name as it is written: `store.verb` (db.update, cache.fill), one word (wait, pause),
  * or an app's client call as issued (redis.SET, redis.EVALSHA, db.select).
@@ -11,4 +13,14 @@ export const APP_STEP = /^(?:redis\.[A-Z][A-Z0-9_]*|db\.[a-z]+)$/
 export function storeOf(step: string): string | null {
   const dot = step.indexOf('.')
   return dot === -1 ? null : step.slice(0, dot)
+}
+
+/**
+ * The n of `STEP#n` (the nth time an actor takes the step). Counted from 1, as in scenario files:
+ * `#0` would match no step and the delay or fault would silently never fire.
+ */
+export function occurrenceNumber(flag: string, digits: string): number {
+  const n = Number(digits)
+  if (!Number.isSafeInteger(n) || n < 1) throw new BadInputError(`${flag}: #${digits} is no occurrence; #1 is the first time the actor takes the step`)
+  return n
 }

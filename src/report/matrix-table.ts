@@ -13,7 +13,7 @@ function cellText(cell: MatrixCell | undefined, plain: boolean): string {
   const flag = cell.matchesLiterature === false ? ' ≠' : ''
   const text = `${cell.verdict}${count}${flag}`
   if (plain) return text
-  const colour = cell.verdict === '✗' ? chalk.red : cell.verdict === '~' ? chalk.yellow : chalk.green
+  const colour = cell.verdict === '✗' ? chalk.red : cell.verdict === '~' ? chalk.yellow : cell.verdict === '⊘' ? chalk.dim : chalk.green
   return cell.matchesLiterature === false ? chalk.bgRed.white(text) : colour(text)
 }
 
@@ -27,7 +27,7 @@ export function renderMatrix(result: MatrixResult): string {
   const flagged = result.cells.filter((c) => c.matchesLiterature === false)
   const lines = [
     table.toString(),
-    chalk.dim(`✓ consistent in every order · ✗ divergent in some orders (divergent/all) · ~ stale or dirty reads only · – not applicable · ≠ differs from the literature`),
+    chalk.dim(`✓ consistent in every order · ✗ divergent in some orders (divergent/all) · ~ stale or dirty reads only · ⊘ no order completed · – not applicable · ≠ differs from the literature`),
     chalk.dim(`${plural(result.cells.length, 'cell')}, ${plural(result.cells.reduce((n, c) => n + c.explored.orders, 0), 'order')} explored in ${(result.durationMs / 1000).toFixed(1)} s`),
   ]
   if (flagged.length > 0) {
@@ -46,5 +46,5 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
   const header = `| strategy | ${result.races.join(' | ')} |`
   const rule = `| --- | ${result.races.map(() => ':---:').join(' | ')} |`
   const rows = result.strategies.map((strategy) => `| \`${strategy}\` | ${result.races.map((race) => cellText(find(result, strategy, race), true)).join(' | ')} |`)
-  return [header, rule, ...rows, '', '✓ consistent in every order · ✗ divergent in some orders (divergent/all) · ~ stale or dirty reads only, never divergent · – not applicable', ''].join('\n')
+  return [header, rule, ...rows, '', '✓ consistent in every order · ✗ divergent in some orders (divergent/all) · ~ stale or dirty reads only, never divergent · ⊘ no order completed (every one impossible) · – not applicable', ''].join('\n')
 }

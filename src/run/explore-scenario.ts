@@ -1,7 +1,7 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
 import {type VerdictWord, worstWord} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import {type Explored, exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
 import type {RunResult} from './result.js'
@@ -55,9 +55,19 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
   // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
   const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
   const common = {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})}
-  const {runs, complete} = options.random
-    ? await sampleOrders(runOrder, {...common, ...options.random})
-    : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})
+  // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
+  const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
+  let explored: Explored<RunResult>
+  try {
+    explored = options.random
+      ? await sampleOrders(runOrder, {...common, ...options.random})
+      : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})
+  } catch (error) {
+    await removeExtraRows().catch(() => {}) // the first error is the one to report
+    throw error
+  }
+  await removeExtraRows()
+  const {runs, complete} = explored
 
   runs.sort((a, b) => compareText(a.order.join(' '), b.order.join(' ')))
   const finished = runs.filter((r) => !r.stuck)

@@ -9,9 +9,10 @@ const RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'c
 
 /**
  * ✓ consistent in every order; ✗ divergent (or a write lost) in some order; ~ stale or dirty
- * reads, but never divergent; ? some step's outcome unknown, nothing worse.
+ * reads, but never divergent; ? some step's outcome unknown, nothing worse; ⊘ no order could
+ * complete (every one impossible or stuck), so nothing was seen to be consistent.
  */
-export type CellVerdict = '✓' | '✗' | '~' | '?'
+export type CellVerdict = '✓' | '✗' | '~' | '?' | '⊘'
 
 /** A cell sums up the worst verdict of any order. */
 const SYMBOL: Record<VerdictWord, CellVerdict> = {
@@ -66,7 +67,7 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
         strategy: scenario.strategy,
         race: scenario.race ?? scenario.name,
         scenario: scenario.name,
-        verdict: SYMBOL[explored.worst],
+        verdict: explored.orders > 0 && explored.impossibleOrders === explored.orders ? '⊘' : SYMBOL[explored.worst],
         explored,
         matchesLiterature: explored.matchesExpected,
       }

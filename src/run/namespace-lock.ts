@@ -5,13 +5,15 @@ import type mysql from 'mysql2/promise'
 import {NamespaceBusyError} from '../errors/namespace-busy-error.js'
 import {openMysqlConnection} from '../stores/mysql.js'
 import type {StoreTargets} from '../stores/targets.js'
+import {lockRedisNamespace} from './redis-namespace-lock.js'
 
 /**
  * Two cachesim runs on one database, or on one Redis key prefix, would reset and read each
- * other's row and keys, and both would report nonsense. So a Workbench holds two MySQL named
- * locks (GET_LOCK) while it is open: one for its database, one for its Redis namespace. The
- * server drops them when their connection ends, however the process ends. Within one process
- * they are shared (counted), as several workbenches may use one namespace.
+ * other's row and keys, and both would report nonsense. So a Workbench holds, while it is open,
+ * a MySQL named lock (GET_LOCK) for its database, which the server drops when the connection
+ * ends however the process ends, and a lock key in Redis for its key prefix, which must hold
+ * wherever the MySQL is (redis-namespace-lock.ts). Within one process both are shared
+ * (counted), as several workbenches may use one namespace.
  */
 interface ServerLocks {
   connection: Promise<mysql.Connection>
@@ -29,10 +31,7 @@ export async function lockNamespace(options: StoreTargets): Promise<() => Promis
     servers.set(server, locks)
   }
   const connection = await locks.connection
-  const wanted: [string, string][] = [
-    [`cachesim db ${short(target.database)}`, `database ${target.database} on MySQL ${server}`],
-    [`cachesim keys ${short(`${redisNamespace(options)}`)}`, `the Redis keys ${options.prefix}* at ${options.redis.display}`],
-  ]
+  const wanted: [string, string][] = [[`cachesim db ${short(target.database)}`, `database ${target.database} on MySQL ${server}`]]
   const taken: string[] = []
   try {
     for (const [name, what] of wanted) {
@@ -44,16 +43,25 @@ export async function lockNamespace(options: StoreTargets): Promise<() => Promis
       locks.names.set(name, refs + 1)
       taken.push(name)
     }
+    const unlockKeys = await lockKeyNamespace(options)
+    let released = false
+    return async () => {
+      if (released) return
+      released = true
+      await Promise.all([release(server, taken), unlockKeys()])
+    }
   } catch (error) {
     await release(server, taken)
     throw error
   }
-  let released = false
-  return async () => {
-    if (released) return
-    released = true
-    await release(server, taken)
-  }
+}
+
+/**
+ * The Redis side alone, for a command to take before it starts any private server: a second run
+ * on the same prefix is then refused before it costs anything. Shared with the workbenches.
+ */
+export function lockKeyNamespace(options: Pick<StoreTargets, 'redis' | 'prefix'>): Promise<() => Promise<void>> {
+  return lockRedisNamespace(options.redis, options.prefix, `the Redis keys ${options.prefix}* at ${options.redis.display}`)
 }
 
 async function release(server: string, names: readonly string[]): Promise<void> {
@@ -73,12 +81,6 @@ async function release(server: string, names: readonly string[]): Promise<void> 
     servers.delete(server)
     await connection.end().catch(() => connection.destroy())
   }
-}
-
-/** Where the keys live: the Redis server, its database number, and the prefix. */
-function redisNamespace(options: StoreTargets): string {
-  const url = new URL(options.redis.url)
-  return `${url.hostname}:${url.port || 6379}/${url.pathname.replace(/^\//, '') || '0'} ${options.prefix}`
 }
 
 /** Lock names are at most 64 characters: long ones are hashed. */

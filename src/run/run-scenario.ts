@@ -88,7 +88,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     // The row starts at version 0 (see MysqlStore.reset), and so does its cached copy.
     const encode = strategy.encodeCache ?? String
     resetKeys.set(key, scenario.initial.cache === null ? null : encode(scenario.initial.cache, 0))
-    await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys)])
+    // A cached value lives as long as the strategy's own writes would let it (ttl-only: it expires).
+    await Promise.all([observer.mysql.reset(rowId, scenario.initial.db), observer.redis.reset(resetKeys, scenario.cacheTtlMs ?? strategy.defaultCacheTtlMs)])
   }
 
   // The binlog's changes from here on only: the reset's own are skipped.

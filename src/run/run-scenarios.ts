@@ -75,7 +75,8 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
   }
 }
 
-function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]): void {
+/** Says why an --order cannot be replayed on these scenarios, before any server is started. */
+export function checkOrder(scenarios: readonly Scenario[], order: readonly OrderToken[]): void {
   if (scenarios.length !== 1) {
     throw new BadInputError(`--order replays one scenario, but the target names ${scenarios.length}; name one scenario or file`)
   }

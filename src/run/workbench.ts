@@ -3,7 +3,7 @@ import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {ActorName} from '../history/types.js'
-import type {KeySpace} from '../stores/keys.js'
+import {type KeySpace, rowKeys} from '../stores/keys.js'
 import type {BinlogReader} from '../cdc/binlog-reader.js'
 import type {ReplicaControl} from '../servers/replica-control.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
@@ -114,6 +114,16 @@ export class Workbench {
     const problem = await binlogProblem(this.options.mysql)
     if (problem) throw new BinlogOffError(this.options.mysql.display, problem)
     return BinlogReader.open({mysql: this.options.mysql, tables: [TABLE], keys: this.keys, from: 'now'})
+  }
+
+  /**
+   * Removes the row and every key of rows `ids` (a parallel exploration's extra slots): row 1
+   * keeps the last run's state to look at, the others would only be left-overs with no TTL.
+   */
+  async removeRows(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return
+    const {mysql, redis} = this.observer
+    await Promise.all([redis.delete(ids.flatMap((id) => rowKeys(this.keys, id))), ...ids.map((id) => mysql.reset(id, null))])
   }
 
   /** Closes every connection politely. */

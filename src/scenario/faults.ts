@@ -1,6 +1,6 @@
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepName} from '../history/types.js'
-import {STEP_NAME} from '../history/step-name.js'
+import {occurrenceNumber, STEP_NAME} from '../history/step-name.js'
 
 /**
  * Something injected at one actor's named step:
@@ -38,7 +38,7 @@ export function parseFault(text: string): Fault {
     throw new BadInputError(`--fault "${text}": ${timed ? `${kind} needs a duration, e.g. ${kind}=300ms` : `${kind} takes no duration`}`)
   }
   if (amount !== undefined) fault.ms = Number(amount) * (unit === 's' ? 1000 : 1)
-  if (occurrence !== undefined) fault.occurrence = Number(occurrence)
+  if (occurrence !== undefined) fault.occurrence = occurrenceNumber(`--fault "${text}"`, occurrence)
   return fault
 }
 

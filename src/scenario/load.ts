@@ -1,4 +1,4 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {open, readdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -6,7 +6,7 @@ import {type Document, isMap, isPair, isScalar, LineCounter, parseDocument} from
 import type {z} from 'zod'
 
 import {BadInputError} from '../errors/bad-input-error.js'
-import {ScenarioError} from '../errors/scenario-error.js'
+import {ScenarioError, type SourcePosition} from '../errors/scenario-error.js'
 import {loadApp} from '../app/load.js'
 import {strategyNames} from '../strategies/index.js'
 import {scenarioSchema} from './schema.js'
@@ -22,8 +22,18 @@ export type YamlPath = readonly PropertyKey[]
 /** Turns a problem at a path of the document into a ScenarioError at file:line:col. */
 export type Locate = (at: YamlPath, problem: string, onKey?: string) => ScenarioError
 
+/**
+ * A scenario is a few dozen lines: anything near this size is a mistake or an attack, and
+ * parsing it would cost seconds and gigabytes before any error could be shown.
+ */
+export const MAX_SCENARIO_BYTES = 1024 * 1024
+
+/** Aliases a scenario may use: enough for shared delay lists, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100
+
 /** Parses and validates one scenario file's text. `file` is used in messages only. */
 export function parseScenario(text: string, file: string): Scenario {
+  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES) throw tooBig(file, Buffer.byteLength(text))
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, uniqueKeys: true, prettyErrors: false})
   const position = (offset: number) => {
@@ -31,13 +41,33 @@ export function parseScenario(text: string, file: string): Scenario {
     return {file, line, col}
   }
   const syntax = doc.errors[0]
+  if (syntax?.code === 'MULTIPLE_DOCS') {
+    throw new ScenarioError(position(syntax.pos[0]), 'a scenario file holds one scenario; this one has a second YAML document (after "---"): put it in a file of its own')
+  }
   if (syntax) throw new ScenarioError(position(syntax.pos[0]), firstLine(syntax.message))
   if (!isMap(doc.contents)) throw new ScenarioError(position(0), 'a scenario is a YAML mapping (name:, strategy:, initial:, actors: …)')
 
   const locate: Locate = (at, problem, onKey) => new ScenarioError(position(offsetOf(doc, at, onKey)), problem)
-  const parsed = scenarioSchema.safeParse(doc.toJS())
+  const parsed = scenarioSchema.safeParse(toPlainData(doc, position(0)))
   if (!parsed.success) throw describeIssues(parsed.error.issues, locate)
   return toScenario(parsed.data, file, locate)
+}
+
+/** The document as plain data, refusing alias bombs (the library throws a bare ReferenceError). */
+function toPlainData(doc: Document, start: SourcePosition): unknown {
+  try {
+    return doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new ScenarioError(start, `too many YAML aliases (*name) expanded: at most ${MAX_ALIAS_COUNT} in a scenario`)
+    }
+    throw error
+  }
+}
+
+function tooBig(file: string, bytes: number): BadInputError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
+  return new BadInputError(`${file}: a scenario file is at most ${mb(MAX_SCENARIO_BYTES)}; this one is ${mb(bytes)}`)
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
@@ -47,17 +77,56 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   return scenario
 }
 
+/** Reads in small chunks and stops past the limit, so a huge file costs no memory before it is refused. */
 async function readScenarioText(file: string): Promise<string> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
+  const cannotRead = (error: unknown) => {
     const code = (error as {code?: string}).code
-    throw new BadInputError(
+    return new BadInputError(
       code === 'ENOENT' ? `no such scenario file: ${file}` : `cannot read scenario file ${file} (${code ?? String(error)})`,
     )
   }
-  return text
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw cannotRead(error)
+  })
+  try {
+    const {size} = await handle.stat()
+    if (size > MAX_SCENARIO_BYTES) throw tooBig(file, size)
+    // Not trusting the size alone: the file may grow meanwhile, or be a pipe that has none.
+    const chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024)
+      const {bytesRead} = await handle.read(chunk, 0, chunk.length, null).catch((error: unknown) => {
+        throw cannotRead(error)
+      })
+      if (bytesRead === 0) break
+      total += bytesRead
+      if (total > MAX_SCENARIO_BYTES) throw tooBig(file, total)
+      chunks.push(chunk.subarray(0, bytesRead))
+    }
+    return Buffer.concat(chunks).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Loads every file, then reports every one that does not validate (not just the first), one
+ * line each, so a folder of scenarios is fixed in one pass.
+ */
+export async function loadScenarioFiles(files: readonly string[]): Promise<Scenario[]> {
+  return everyOrAllProblems(files.map((f) => loadScenarioFile(f)))
+}
+
+/** Waits for all; when some fail with bad input, one error lists every problem, one per line. */
+export async function everyOrAllProblems<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work)
+  const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []))
+  const notInput = failed.find((error) => !(error instanceof BadInputError))
+  if (notInput !== undefined) throw notInput
+  if (failed.length === 1) throw failed[0]
+  if (failed.length > 1) throw new BadInputError((failed as BadInputError[]).map((error) => error.message).join('\n'))
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value)
 }
 
 /** Loads a file, or every .yaml/.yml file in a folder (sorted by name). */
@@ -73,7 +142,7 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
   }
   const files = entries.filter((f) => /\.ya?ml$/.test(f)).sort()
   if (files.length === 0) throw new BadInputError(`no .yaml scenario files in ${target}`)
-  const scenarios = await Promise.all(files.map((f) => loadScenarioFile(path.join(target, f))))
+  const scenarios = await loadScenarioFiles(files.map((f) => path.join(target, f)))
   const seen = new Map<string, string>()
   for (const scenario of scenarios) {
     const other = seen.get(scenario.name)

@@ -8,7 +8,7 @@ import {loadApp} from '../app/load.js'
 import {type AppRef, strategyOf} from '../app/strategy-of.js'
 import {describeSteps, findStrategy, hasStep, STRATEGIES, strategyNames} from '../strategies/index.js'
 import type {Strategy, StrategyKnob} from '../strategies/types.js'
-import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
+import {everyOrAllProblems, loadBuiltInScenarios, loadMatrixScenarios, loadScenarios} from './load.js'
 import type {Scenario} from './types.js'
 
 /**
@@ -113,7 +113,7 @@ async function exists(file: string): Promise<boolean> {
 /** What `check` checks: the given files and folders, else ./scenarios when it exists, else the built-in scenarios. */
 export async function scenariosToCheck(paths: readonly string[]): Promise<Scenario[]> {
   if (paths.length === 0) return (await exists('scenarios')) ? loadScenarios('scenarios') : loadBuiltInScenarios()
-  const loaded = (await Promise.all(paths.map((p) => loadScenarios(p)))).flat()
+  const loaded = (await everyOrAllProblems(paths.map((p) => loadScenarios(p)))).flat()
   const seen = new Map<string, string>()
   for (const scenario of loaded) {
     const other = seen.get(scenario.name)

@@ -56,7 +56,7 @@ export interface ServersStatusResult {
 }
 
 /** `cachesim servers up`: starts the set in `dir`, or reports the one already running there. */
-export async function serversUp(dir: string, options: {replica: boolean}): Promise<ServersUpResult> {
+export async function serversUp(dir: string, options: {replica: boolean; signal?: AbortSignal}): Promise<ServersUpResult> {
   const {cleaned, strays} = await cleanUp(dir)
   if (isSetDir(dir)) {
     const {state, running} = inspectServerSet(dir)
@@ -74,7 +74,14 @@ export async function serversUp(dir: string, options: {replica: boolean}): Promi
   const lookup = await findServerBinaries()
   if (!lookup.found) throw new PrivateServerError('servers', `no ${lookup.missing.join(', ')} on this machine; ${INSTALL_HINT}`)
   await createSetDir(dir)
-  const state = await startServerSet(lookup.binaries, dir, {mysql: true, redis: true, replica: options.replica, owner: null, database: 'cachesim'})
+  const state = await startServerSet(lookup.binaries, dir, {
+    mysql: true,
+    redis: true,
+    replica: options.replica,
+    owner: null,
+    database: 'cachesim',
+    ...(options.signal ? {signal: options.signal} : {}),
+  })
   return {
     dir,
     alreadyRunning: false,

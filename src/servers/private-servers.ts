@@ -7,6 +7,7 @@ import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {findServerBinaries, INSTALL_HINT} from './binaries.js'
 import {runsDir} from './paths.js'
+import {markOwnServer} from '../stores/urls.js'
 import {killRecorded} from './processes.js'
 import {startServerSet, stopServerSet} from './server-set.js'
 import {createSetDir, removeSetDir, type ServerSetState} from './set-dir.js'
@@ -65,6 +66,7 @@ export async function startPrivateServers(options: PrivateServerOptions = {}): P
     reaper.stdin?.end()
     throw error
   }
+  for (const server of [state.mysql, state.redis, state.replica]) if (server) markOwnServer(server.url)
   let stopped = false
   return {
     dir,

@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise'
 
 import {StoreError} from '../errors/store-error.js'
 import {openMysqlConnection} from '../stores/mysql.js'
+import {mysqlFailure} from '../stores/store-failure.js'
 import {type MysqlTarget, parseMysqlUrl} from '../stores/urls.js'
 import {abortReason} from '../util/delay.js'
 
@@ -22,18 +23,23 @@ export interface ReplicaStatus {
  * thread back (holdBack/release); MASTER_DELAY (setDelaySeconds) takes whole seconds only.
  */
 export class ReplicaControl {
-  private constructor(
-    private readonly primary: mysql.Connection,
-    private readonly replica: mysql.Connection,
-  ) {}
+  private readonly primary: Side
+  private readonly replica: Side
+
+  private constructor(primary: Side, replica: Side) {
+    this.primary = primary
+    this.replica = replica
+  }
 
   static async connect(primaryUrl: string, replicaUrl: string): Promise<ReplicaControl> {
     return ReplicaControl.connectTo(parseMysqlUrl(primaryUrl), parseMysqlUrl(replicaUrl))
   }
 
   static async connectTo(primaryTarget: MysqlTarget, replicaTarget: MysqlTarget): Promise<ReplicaControl> {
-    const [primary, replica] = await Promise.all([primaryTarget, replicaTarget].map(open))
-    return new ReplicaControl(primary!, replica!)
+    const [primary, replica] = await Promise.allSettled([open(primaryTarget), open(replicaTarget)])
+    if (primary.status === 'fulfilled' && replica.status === 'fulfilled') return new ReplicaControl(primary.value, replica.value)
+    for (const side of [primary, replica]) if (side.status === 'fulfilled') side.value.connection.destroy()
+    throw [primary, replica].flatMap((side) => (side.status === 'rejected' ? [side.reason as unknown] : []))[0]
   }
 
   /** Stops applying changes (STOP SLAVE SQL_THREAD): the replica keeps receiving, and serves what it had. */
@@ -87,7 +93,7 @@ export class ReplicaControl {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.primary, this.replica].map((c) => c.end().catch(() => c.destroy())))
+    await Promise.all([this.primary.connection, this.replica.connection].map((c) => c.end().catch(() => c.destroy())))
   }
 
   private async primaryGtid(): Promise<string> {
@@ -96,6 +102,27 @@ export class ReplicaControl {
   }
 }
 
-async function open(target: MysqlTarget): Promise<mysql.Connection> {
-  return openMysqlConnection(target, {database: false})
+/**
+ * One connection of the control, whose failures are store failures: a replica or primary that
+ * stops in the middle of a run is a lost store (exit 3), not a bug in cachesim.
+ */
+interface Side {
+  connection: mysql.Connection
+  query<T extends mysql.RowDataPacket[]>(sql: string, values?: unknown[]): Promise<[T, mysql.FieldPacket[]]>
+}
+
+async function open(target: MysqlTarget): Promise<Side> {
+  const connection = await openMysqlConnection(target, {database: false})
+  // Without a listener, a server that goes away between queries would crash the process.
+  connection.on('error', () => {})
+  return {
+    connection,
+    async query<T extends mysql.RowDataPacket[]>(sql: string, values?: unknown[]) {
+      try {
+        return await connection.query<T>(sql, values)
+      } catch (error) {
+        throw mysqlFailure(target, error) ?? error
+      }
+    },
+  }
 }

@@ -19,6 +19,12 @@ export interface ServerSetOptions {
   owner: number | null
   /** The database named in the MySQL URLs handed out. */
   database: string
+  /**
+   * Ctrl-C: no server is spawned once it is aborted, and what was started is stopped. Servers run
+   * in a session of their own (Ctrl-C does not reach them), so a start left to finish would leave
+   * them running with no state.json that status, down or the next up could find.
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -31,24 +37,30 @@ export async function startServerSet(binaries: ServerBinaries, dir: string, opti
   let madeTemplate = false
   const state: ServerSetState = {owner: options.owner, startedAt: new Date().toISOString(), madeTemplate, startMs: 0}
   try {
+    const goOn = () => options.signal?.throwIfAborted()
     const startMysql = async () => {
       const template = await mariadbTemplate(binaries)
       madeTemplate = template.created
+      goOn()
       await claimDataDir(template.dir, path.join(dir, 'mysql'))
+      goOn()
       const primary = await startMariadb({binaries, setDir: dir, name: 'mysql', serverId: 1, binlog: true})
       state.mysql = served(primary, `mysql://root@127.0.0.1:${primary.port}/${options.database}`)
       if (options.replica) {
+        goOn()
         const replica = await startReplica(binaries, template.dir, dir, primary.port)
         state.replica = served(replica, `mysql://root@127.0.0.1:${replica.port}/${options.database}`)
       }
     }
     const startCache = async () => {
+      goOn()
       const redis = await startRedis(binaries.redisServer, dir)
       state.redis = served(redis, `redis://127.0.0.1:${redis.port}/0`)
     }
     const results = await Promise.allSettled([options.mysql ? startMysql() : undefined, options.redis ? startCache() : undefined])
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
+    goOn()
   } catch (error) {
     await stopServerSet(dir)
     throw error

@@ -1,4 +1,5 @@
 import {type ConnectProblem, type StoreKind, StoreUnavailableError} from '../errors/store-unavailable-error.js'
+import {isOwnServer} from './urls.js'
 
 /** Codes that mean nothing answered at the address: no server there, or none reachable. */
 const NOT_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
@@ -70,5 +71,5 @@ export function connectFailure(store: StoreKind, display: string, error: unknown
   let reason = describeConnectError(e.code, e.message, user)
   if (store === 'Redis' && /^NOAUTH\b/.test(e.message ?? '')) reason = 'it wants a password and none was given'
   else if (store === 'Redis' && problem === 'refused') reason = 'wrong user or password'
-  return new StoreUnavailableError(store, display, reason, {cause: error, problem})
+  return new StoreUnavailableError(store, display, reason, {cause: error, problem, own: isOwnServer(display)})
 }

@@ -13,6 +13,11 @@ export function lockKey(space: KeySpace, id: number): string {
   return `${space.prefix}lock:item:${id}`
 }
 
+/** Held by the one cachesim run that works under this prefix (see run/redis-namespace-lock.ts). */
+export function namespaceLockKey(space: KeySpace): string {
+  return `${space.prefix}lock:namespace`
+}
+
 /** The queue of writes for row `id`, for strategies that write behind (a Redis Stream). */
 export function streamKey(space: KeySpace, id: number): string {
   return `${space.prefix}stream:item:${id}`

@@ -132,12 +132,16 @@ export class RedisStore {
     await this.send(() => this.client.xdel(stream, id))
   }
 
-  /** Sets or deletes each key in one round trip (observer only). */
-  async reset(values: ReadonlyMap<string, string | null>): Promise<void> {
+  /**
+   * Sets or deletes each key in one round trip (observer only); set keys get `ttlMs` when given,
+   * as the strategy's own writes would.
+   */
+  async reset(values: ReadonlyMap<string, string | null>, ttlMs?: number): Promise<void> {
     const pipeline = this.client.multi()
     for (const [key, value] of values) {
       if (value === null) pipeline.del(key)
-      else pipeline.set(key, value)
+      else if (ttlMs === undefined) pipeline.set(key, value)
+      else pipeline.set(key, value, 'PX', ttlMs)
     }
     this.commands += values.size - 1
     await this.send(() => pipeline.exec())

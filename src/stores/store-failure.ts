@@ -2,7 +2,7 @@ import {CachesimError} from '../errors/cachesim-error.js'
 import {StoreError} from '../errors/store-error.js'
 import {LOST_CONNECTION, StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import {connectFailure, isNotThere, isRefusal} from './connect-error.js'
-import type {MysqlTarget, RedisTarget} from './urls.js'
+import {isOwnServer, type MysqlTarget, type RedisTarget} from './urls.js'
 
 /** What the drivers put on their errors (mysql2: code, fatal, sqlMessage; ioredis: message). */
 interface DriverError {
@@ -23,13 +23,13 @@ const REDIS_LOST = /Stream isn't writeable|Connection is closed|ECONNRESET|ECONN
 export function mysqlLost(target: MysqlTarget, error: unknown): StoreUnavailableError | undefined {
   const e = (error ?? {}) as DriverError
   if (e.fatal !== true && !(e.code !== undefined && MYSQL_LOST.has(e.code)) && !/closed state/.test(e.message ?? '')) return undefined
-  return new StoreUnavailableError('MySQL', target.display, LOST_CONNECTION, {cause: error})
+  return new StoreUnavailableError('MySQL', target.display, LOST_CONNECTION, {cause: error, own: isOwnServer(target.display)})
 }
 
 /** An ioredis error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
 export function redisLost(target: RedisTarget, error: unknown): StoreUnavailableError | undefined {
   if (!REDIS_LOST.test(((error ?? {}) as DriverError).message ?? '')) return undefined
-  return new StoreUnavailableError('Redis', target.display, LOST_CONNECTION, {cause: error})
+  return new StoreUnavailableError('Redis', target.display, LOST_CONNECTION, {cause: error, own: isOwnServer(target.display)})
 }
 
 /**

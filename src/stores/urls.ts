@@ -19,6 +19,20 @@ export interface RedisTarget {
   url: string
 }
 
+/**
+ * The servers cachesim started itself in this process (private servers), by their shown URL:
+ * when one fails, the advice is not to start the user's server (systemctl) but to run again.
+ */
+const ownServers = new Set<string>()
+
+export function markOwnServer(url: string): void {
+  ownServers.add(maskUrl(url))
+}
+
+export function isOwnServer(display: string): boolean {
+  return ownServers.has(display)
+}
+
 /** Replaces the password of a URL with `****` so that it can be printed. */
 export function maskUrl(raw: string): string {
   try {
@@ -30,6 +44,9 @@ export function maskUrl(raw: string): string {
   }
 }
 
+/** The server's own schemas: cachesim must never create a table in them (nor drop one). */
+const SYSTEM_SCHEMAS = ['mysql', 'sys', 'information_schema', 'performance_schema']
+
 export function parseMysqlUrl(raw: string): MysqlTarget {
   const url = parseUrl(raw, 'MySQL', 'mysql://user:password@host:3306/database')
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
@@ -38,6 +55,11 @@ export function parseMysqlUrl(raw: string): MysqlTarget {
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'cachesim'
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
     throw new BadInputError(`MySQL database name "${database}" may only use letters, digits and _ (at most 64)`)
+  }
+  if (SYSTEM_SCHEMAS.includes(database.toLowerCase())) {
+    throw new BadInputError(
+      `MySQL URL ${maskUrl(raw)} names the server's system schema "${database}"; cachesim creates its table in the database it is given, so give one of its own, e.g. ${DEFAULT_MYSQL_URL}`,
+    )
   }
   return {
     display: maskUrl(raw),

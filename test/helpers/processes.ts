@@ -22,6 +22,18 @@ function pidsWhere(matches: (cmdline: string, cwd: string) => boolean): number[]
     })
 }
 
+/** Pids of the running children of `parent` whose command line contains `text`. */
+export function childPids(parent: number, text: string): number[] {
+  return pidsWithCommandLine(text).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent
+    } catch {
+      return false
+    }
+  })
+}
+
 /** Pids of running processes whose command line contains `text`. */
 export function pidsWithCommandLine(text: string): number[] {
   return pidsWhere((cmdline) => cmdline.includes(text))
@@ -46,4 +58,25 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 5
     if (Date.now() > deadline) return false
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
+}
+
+/**
+ * Whether a TCP connection to 127.0.0.1:`port` is established (Linux /proc/net/tcp): a client
+ * that has connected and waits on the server, even a stopped server, whose kernel still accepts.
+ */
+export function connectedTo(port: number): boolean {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) => {
+    try {
+      return readFileSync(table, 'utf8')
+        .split('\n')
+        .slice(1)
+        .some((line) => {
+          const [, , remote, state] = line.trim().split(/\s+/)
+          return remote?.endsWith(`:${hexPort}`) === true && state === '01'
+        })
+    } catch {
+      return false
+    }
+  })
 }

@@ -33,6 +33,21 @@ export function testStores(): StoreTargets {
   return {mysql: parseMysqlUrl(testMysqlUrl), redis: parseRedisUrl(testRedisUrl), prefix: testPrefix}
 }
 
+/**
+ * Every key matching `pattern`, scanned to the end: one SCAN page of a shared Redis may hold
+ * none of them even when many are left.
+ */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    keys.push(...found)
+    cursor = next
+  } while (cursor !== '0')
+  return keys.sort()
+}
+
 /** Drops this process's test database and deletes its keys: only what the tests created. */
 export async function removeTestData(): Promise<void> {
   const target = parseMysqlUrl(testMysqlUrl)
@@ -40,12 +55,8 @@ export async function removeTestData(): Promise<void> {
   await connection.query(`DROP DATABASE IF EXISTS \`${testDatabase}\``)
   await connection.end()
   const redis = new Redis(testRedisUrl)
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${testPrefix}*`, 'COUNT', 1000)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
+  const keys = await keysMatching(redis, `${testPrefix}*`)
+  if (keys.length > 0) await redis.del(...keys)
   await redis.quit()
   // Background copies of a data directory (spares), or servers a failed test left: end them first.
   for (const pid of pidsUnder(testCacheDir)) process.kill(pid, 'SIGKILL')
@@ -64,7 +75,13 @@ export interface CliResult {
 /** Runs the real CLI in a child process, on this process's test database and prefix. */
 export function runCli(
   args: string[],
-  options: {env?: Record<string, string>; onSpawn?: (pid: number) => void; onStderr?: (text: string) => void} = {},
+  options: {
+    env?: Record<string, string>
+    onSpawn?: (pid: number) => void
+    onStderr?: (text: string) => void
+    /** In a process group of its own, so that a test can signal it and its children as a terminal's Ctrl-C does (kill(-pid)). */
+    group?: boolean
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -78,6 +95,7 @@ export function runCli(
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.group ?? false,
     })
     let stdout = ''
     let stderr = ''

@@ -103,3 +103,31 @@ describe('cachesim check', () => {
     assert.match(md, /\| ❌ \| `broken-race` \| update-then-delete \| run: divergent: expected false, got true \|/)
   })
 })
+
+describe('cachesim check on bad scenario files', () => {
+  it('names every bad file of a folder, each on its line, exit 2, no stack', async () => {
+    const races = path.join(dir, 'several-bad')
+    await mkdir(races)
+    await writeFile(path.join(races, 'good.yaml'), pinned)
+    await writeFile(path.join(races, 'two-docs.yaml'), `${pinned}---\n${pinned}`)
+    const bomb = ['x0: &x0 [a, a, a, a, a, a, a, a, a, a]']
+    for (let i = 1; i < 9; i++) bomb.push(`x${i}: &x${i} [${Array(10).fill(`*x${i - 1}`).join(', ')}]`)
+    await writeFile(path.join(races, 'bomb.yaml'), `${pinned.replace('pinned-race', 'bomb')}${bomb.join('\n')}\n`)
+    const result = await runCli(['check', races])
+    assert.equal(result.code, 2, result.stderr)
+    const lines = result.stderr.trim().split('\n')
+    assert.equal(lines.length, 2, result.stderr)
+    assert.match(lines[0]!, /^Error: .*bomb\.yaml:\d+:\d+: too many YAML aliases/)
+    assert.match(lines[1]!, /two-docs\.yaml:\d+:\d+: a scenario file holds one scenario/)
+    assert.doesNotMatch(result.stderr, /parseAllDocuments|at .*\.js:\d+/)
+  })
+
+  it('--delay, --fault and --order at occurrence #0 are bad input, exit 2', async () => {
+    for (const flag of [['--delay', 'A:before:cache.del#0=10ms'], ['--fault', 'A:cache.del#0=fail'], ['--order', 'A:db.update A:cache.del#0']]) {
+      const result = await runCli(['run', 'utd-cold-cache-refill', ...flag])
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, /^Error: --(delay|fault|order).*#0/, flag.join(' '))
+      assert.equal(result.stderr.trim().split('\n').length, 1)
+    }
+  })
+})

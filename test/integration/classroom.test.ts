@@ -84,8 +84,8 @@ describe('--html', () => {
     assert.equal(result.code, 0, result.stderr)
     const html = await readFile(file, 'utf8')
     assert.doesNotMatch(html, /(src|href)=["']https?:/, 'no network fetches')
-    const executablePath = '/usr/bin/chromium'
-    assert.ok(existsSync(executablePath), 'Debian chromium is needed for this test (.ci/run installs it)')
+    const executablePath = findChromium()
+    assert.ok(executablePath, 'a Chromium is needed for this test: apt-get install chromium, or npx playwright-core install chromium, or CACHESIM_CHROMIUM=/path/to/chrome (see the README\'s Set-up)')
     const browser = await chromium.launch({
       executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
@@ -115,3 +115,18 @@ describe('--html', () => {
     }
   })
 })
+
+/** A Chromium to drive: the one named by CACHESIM_CHROMIUM, the system's, or the one playwright installed. */
+function findChromium(): string | null {
+  const candidates = [process.env.CACHESIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', playwrightChromium()]
+  return candidates.find((file): file is string => typeof file === 'string' && file !== '' && existsSync(file)) ?? null
+}
+
+/** Where `npx playwright-core install chromium` puts the browser of this playwright version. */
+function playwrightChromium(): string | undefined {
+  try {
+    return chromium.executablePath()
+  } catch {
+    return undefined
+  }
+}

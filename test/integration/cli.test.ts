@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise'
 
 import type {RunJson} from '../../src/report/json.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
+import {eventually} from '../helpers/processes.js'
 import {removeTestData, runCli, testDatabase, testMysqlUrl} from '../helpers/stores.js'
 
 let dir: string
@@ -153,7 +154,22 @@ delays:
     )
     let pid = 0
     const running = runCli(['run', file], {onSpawn: (p) => (pid = p)})
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // Ready once A's transaction is open and waits in its delay before the commit: B's UPDATE
+    // waits on A's row lock. (PROCESSLIST is live; INNODB_TRX is a cache that polling keeps stale.)
+    const target = parseMysqlUrl(testMysqlUrl)
+    const watcher = await mysql.createConnection({host: target.host, port: target.port, user: target.user})
+    const blockedOnA = async () => {
+      const [rows] = await watcher.query<mysql.RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'UPDATE cachesim_items%'",
+        [testDatabase],
+      )
+      return Number(rows[0]?.n) > 0
+    }
+    try {
+      assert.ok(await eventually(blockedOnA, 15_000), 'B waits on the row lock of A, whose transaction is open')
+    } finally {
+      await watcher.end()
+    }
     const started = performance.now()
     process.kill(pid, 'SIGINT')
     const result = await running
@@ -161,7 +177,6 @@ delays:
     assert.ok(performance.now() - started < 3000, 'it stopped promptly')
     assert.match(result.stderr, /^interrupted by SIGINT; every connection was closed/)
     // Nothing of ours is left connected: the open transaction was rolled back with its connection.
-    const target = parseMysqlUrl(testMysqlUrl)
     const connection = await mysql.createConnection({host: target.host, port: target.port, user: target.user})
     const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ?', [testDatabase])
     const [row] = await connection.query<mysql.RowDataPacket[]>(`SELECT value FROM \`${testDatabase}\`.cachesim_items WHERE id = 1`)

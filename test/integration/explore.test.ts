@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 
+import {Redis} from 'ioredis'
+
 import {type ExploreResult, exploreScenario} from '../../src/run/explore-scenario.js'
 import type {RunResult} from '../../src/run/result.js'
 import {runScenario} from '../../src/run/run-scenario.js'
@@ -13,7 +15,7 @@ import {scriptSelector} from '../../src/schedule/script.js'
 import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
 import {scenario} from '../helpers/scenarios.js'
-import {removeTestData, testStoreSet} from '../helpers/stores.js'
+import {keysMatching, removeTestData, testPrefix, testRedisUrl, testStoreSet} from '../helpers/stores.js'
 
 const builtIn = await loadBuiltInScenarios()
 const stores = testStoreSet()
@@ -198,5 +200,21 @@ describe('--parallel', () => {
     const sequential = await explore(s)
     const parallel = await explore(s, {parallel: 4})
     assert.deepEqual(verdicts(parallel), verdicts(sequential))
+  })
+
+  it('leaves no row or key of the extra slots behind, only row 1\'s last state', async () => {
+    const s = named('wb-drain-window')
+    await explore(s, {parallel: 4})
+    const redis = new Redis(testRedisUrl)
+    try {
+      const left = await keysMatching(redis, `${testPrefix}*`)
+      // The namespace lock is this test's own workbench's, held until it closes.
+      assert.deepEqual(left.filter((k) => !/:item:1$|:lock:namespace$/.test(k)), [], left.join(', '))
+      assert.ok(left.includes(`${testPrefix}stream:item:1`), 'row 1 keeps its last state to look at')
+    } finally {
+      await redis.quit()
+    }
+    const {mysql} = (await bench(s)).observer
+    for (const id of [2, 3, 4]) assert.equal(await mysql.snapshot(id), null, `row ${id}`)
   })
 })

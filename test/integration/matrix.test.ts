@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import {readFile} from 'node:fs/promises'
 import {after, describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
 
 import type {MatrixJson} from '../../src/commands/matrix.js'
 import {removeTestData, runCli} from '../helpers/stores.js'
@@ -22,14 +24,22 @@ describe('cachesim matrix', () => {
     assert.equal(verdict('lease', 'cold-refill'), '✓')
     assert.equal(verdict('write-lock', 'pause-past-ttl'), '✗')
     assert.equal(verdict('lease', 'pause-past-ttl'), '✓')
+    // Every order impossible is not a pass: nothing was seen.
+    assert.equal(verdict('write-behind', 'cache-step-fails'), '⊘')
     assert.ok(matrix.strategies.length >= 13)
     assert.ok(matrix.races.length >= 6)
   })
 
-  it('--markdown prints a table a README can hold', async () => {
+  it('--markdown prints a table a README can hold, and the README holds exactly that table', async () => {
     const result = await runCli(['matrix', '--markdown', '--parallel', '2'])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /^\| strategy \| two-writers \| cold-refill \| warm-read \| cache-step-fails \| crash-between \| pause-past-ttl \|$/m)
     assert.match(result.stdout, /^\| `lease` \| ✓ \| ✓ \| ~ \d+\/\d+ \| ✗ 1\/1 \| ✗ 1\/1 \| ✓ \|$/m)
+    // The README says its table is this command's output: from the header row to the legend.
+    const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8')
+    const start = readme.indexOf('| strategy | two-writers |')
+    const legend = readme.indexOf('\n', readme.indexOf('✓ consistent in every order ·', start))
+    assert.ok(start >= 0 && legend > start, 'the README has the matrix block')
+    assert.equal(readme.slice(start, legend).trim(), result.stdout.trim(), 'README.md\'s matrix is not `cachesim matrix --markdown`: paste the new output in')
   })
 })

@@ -7,7 +7,7 @@ import {Redis} from 'ioredis'
 import {StoreError} from '../../src/errors/store-error.js'
 import {Workbench} from '../../src/run/workbench.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
-import {removeTestData, runCli, testDatabase, testRedisUrl, testStores} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testDatabase, testRedisUrl, testStores} from '../helpers/stores.js'
 
 /** Someone else's data: a table in another database, and a key outside cachesim's prefix. */
 const foreignDatabase = `cachesim_foreign_${process.pid}`
@@ -42,7 +42,7 @@ describe('cachesim touches only its own database and key prefix', () => {
     assert.deepEqual(rows.map((r) => [r.id, r.value]), [[1, 12345]])
     assert.equal(await redis.get(foreignKey), 'precious')
     // And cachesim's own keys all carry its prefix.
-    const [, keys] = await redis.scan('0', 'MATCH', `${testStores().prefix}*`, 'COUNT', 1000)
+    const keys = await keysMatching(redis, `${testStores().prefix}*`)
     assert.ok(keys.length > 0, 'cachesim wrote its keys under its prefix')
   })
 
@@ -60,5 +60,44 @@ describe('cachesim touches only its own database and key prefix', () => {
       [testDatabase, 'cachesim_items'],
     )
     assert.match(String(rows[0]?.comment), /created by cachesim/)
+  })
+})
+
+describe('cachesim refuses before it creates anything', () => {
+  const systemSchemas = ['mysql', 'sys', 'information_schema', 'performance_schema']
+
+  after(async () => {
+    // Only if a failing run made one: a table cachesim marked as its own, never anything else.
+    for (const schema of systemSchemas) {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(
+        "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'cachesim_items' AND TABLE_COMMENT LIKE '%created by cachesim%'",
+        [schema],
+      )
+      if (rows.length > 0) await connection.query(`DROP TABLE \`${schema}\`.cachesim_items`)
+    }
+  })
+
+  it('a system schema as cachesim\'s database is bad input, one line, exit 2, and no table is made', async () => {
+    const base = new URL(testStores().mysql.display)
+    for (const schema of systemSchemas) {
+      base.pathname = `/${schema}`
+      const result = await runCli(['run', 'uu-two-writers', '--servers', 'external'], {env: {CACHESIM_MYSQL_URL: base.toString()}})
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, new RegExp(`^Error: MySQL URL .* names the server's system schema "${schema}"`))
+      assert.equal(result.stderr.trim().split('\n').length, 1)
+    }
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(
+      "SELECT TABLE_SCHEMA AS db FROM information_schema.TABLES WHERE TABLE_NAME = 'cachesim_items' AND TABLE_SCHEMA IN (?)",
+      [systemSchemas],
+    )
+    assert.deepEqual(rows, [])
+  })
+
+  it('--order with several scenarios is refused before any private server starts', async () => {
+    const started = performance.now()
+    const result = await runCli(['run', 'all', '--order', 'A:db.update B:db.update', '--servers', 'private'])
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stderr.trim(), `Error: --order replays one scenario, but the target names ${result.stderr.match(/names (\d+)/)?.[1]}; name one scenario or file`)
+    assert.ok(performance.now() - started < 5000, 'no server was started on the way')
   })
 })

@@ -110,6 +110,21 @@ describe('cachesim servers up | status | down', () => {
     assert.equal(existsSync(setDir), false, 'no data directory is left')
   })
 
+  it('Ctrl-C at the terminal while servers start: exit 130 with its message, and no server is left running', async () => {
+    const setDir = path.join(dir, 'interrupted')
+    let pid = 0
+    const running = runCli(['servers', 'up', '--dir', setDir], {group: true, onSpawn: (p) => (pid = p)})
+    // Ready once a server has been spawned (recorded the moment it is): the start is under way.
+    assert.ok(await eventually(() => existsSync(path.join(setDir, 'pids')), 30_000), 'a server was spawned')
+    process.kill(-pid, 'SIGINT')
+    const result = await running
+    assert.equal(result.code, 130, result.stderr)
+    assert.match(result.stderr, /^interrupted by SIGINT/)
+    // The servers run in a session of their own, out of Ctrl-C's reach: cachesim stopped them.
+    assert.ok(await eventually(() => pidsUnder(setDir).length === 0, 5000), `left running: ${pidsUnder(setDir).join(', ')}`)
+    assert.equal(existsSync(setDir), false, 'no half-started set is left')
+  })
+
   it('a --dir that is a file: exit 2, one line naming the directory and why', async () => {
     const file = path.join(dir, 'a-file')
     await writeFile(file, '')

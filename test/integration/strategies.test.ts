@@ -111,6 +111,22 @@ describe('the strategies that fix the races', () => {
     assert.ok(result.convergedAfterMs !== null && result.convergedAfterMs <= 300 + 50, `converged after ${result.convergedAfterMs} ms`)
   })
 
+  it('ttl-only: the initial cached value expires too, so a failed cache step still converges within the TTL', async () => {
+    const s = named('cache-step-fails.ttl-only')
+    const result = await run(s)
+    assert.equal(result.divergent, true)
+    assert.ok(result.convergedAfterMs !== null && result.convergedAfterMs <= 1000 + 100, `converged after ${result.convergedAfterMs} ms`)
+    // Seeded the way the strategy writes: with its TTL, never a key that lives for ever.
+    const redis = new Redis(testRedisUrl)
+    try {
+      await runScenario({...s, faults: [], actors: []}, await benches.for(s), {schedule: () => new DelaySchedule([]), signal})
+      const ttl = await redis.pttl(`${testPrefix}item:1`)
+      assert.ok(ttl > 0 && ttl <= 1000, `PTTL ${ttl}`)
+    } finally {
+      await redis.quit()
+    }
+  })
+
   it('write-behind: a dirty read until the drain, and a write lost with the stream', async () => {
     const window = await run(named('wb-drain-window'))
     assert.deepEqual([window.dirtyReads, window.lostWrites, window.db], [1, 0, 100])

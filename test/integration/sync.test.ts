@@ -11,7 +11,7 @@ import {syncPositionKey} from '../../src/stores/keys.js'
 import {MysqlStore} from '../../src/stores/mysql.js'
 import {parseMysqlUrl} from '../../src/stores/urls.js'
 import {cacheMismatches} from '../helpers/cache-state.js'
-import {eventually} from '../helpers/processes.js'
+import {connectedTo, eventually} from '../helpers/processes.js'
 import {randomRowLoad} from '../helpers/row-load.js'
 import {type CliResult, removeTestData, runCli, testCacheDir, testDatabase, testMysqlUrl, testPrefix} from '../helpers/stores.js'
 
@@ -200,7 +200,8 @@ describe('cachesim sync loses a server: exit 3 on one line, never an internal er
       // handshake; killed, it drops them: the server closed the connection before it answered.
       process.kill(pid, 'SIGSTOP')
       const done = runCli(['sync', '--servers', 'external'], {env: {CACHESIM_MYSQL_URL: victim.mysqlUrl!, CACHESIM_REDIS_URL: servers.redisUrl!}})
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      // Ready once sync has connected and waits in the handshake.
+      assert.ok(await eventually(() => connectedTo(Number(new URL(victim.mysqlUrl!).port)), 15_000), 'sync connected to the stopped server')
       process.kill(pid, 'SIGKILL')
       assertLost(await done, /^Error: (lost the connection to MySQL at |cannot (use|reach) MySQL at )mysql:\/\/root@127\.0\.0\.1:\d+\//)
     } finally {

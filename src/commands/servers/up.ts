@@ -26,7 +26,7 @@ Exit codes: 0 up, 2 bad input, 3 a server could not be started (the message name
     const {flags} = await this.parse(ServersUp)
     const {serversUp} = await import('../../servers/manage.js')
     const {defaultServersDir} = await import('../../servers/paths.js')
-    const result = await serversUp(flags.dir ?? defaultServersDir(), {replica: flags.replica})
+    const result = await serversUp(flags.dir ?? defaultServersDir(), {replica: flags.replica, signal: this.interrupt.signal})
     if (!this.jsonEnabled()) {
       const {renderServersUp} = await import('../../report/servers.js')
       this.log(renderServersUp(result))
