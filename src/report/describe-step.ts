@@ -8,8 +8,9 @@ export function describeStep(step: StepRecord): string {
   }
   if (step.type === 'pending') return 'did not finish'
   const note = step.note === undefined ? '' : ` (${step.note})`
-  if (/^(redis\.[A-Z]|db\.)/.test(step.step) && (step.value === null || typeof step.value === 'object' || !step.step.startsWith('db.'))) {
-    if (step.step.startsWith('redis.') || step.effect?.db !== undefined || step.effect?.cache !== undefined || typeof step.value === 'object') return describeCall(step) + note
+  // An app's client call: a Redis command as issued, or a statement whose answer was recorded (rows, a count).
+  if (/^redis\.[A-Z]/.test(step.step) || (step.step.startsWith('db.') && step.value !== null && typeof step.value === 'object')) {
+    return describeCall(step) + note
   }
   switch (step.step) {
     case 'cache.get':
