@@ -155,6 +155,17 @@ export class AppRun {
     return lanes.run(lane, body)
   }
 
+  /** What each instance's in-process cache holds now (peek), for the instances that show one. */
+  views(): Record<string, Value> | undefined {
+    const views: Record<string, Value> = {}
+    for (const [actor, instance] of this.instances) {
+      if (!instance.peek) continue
+      const seen = outsideLanes(() => instance.peek!())
+      if (seen !== undefined) views[actor] = toValue(seen)
+    }
+    return Object.keys(views).length > 0 ? views : undefined
+  }
+
   /** Closes every instance (what it opened itself); never a step. Notes the keys this run named, for the next run's reset. */
   async close(): Promise<void> {
     await outsideLanes(async () => {

@@ -3,9 +3,18 @@ import type {Check, FinalState} from './types.js'
 
 export type {FinalState} from './types.js'
 
-/** Divergent: the cache holds a value that is not MySQL's committed one. An absent key is a miss, not a divergence. */
+/**
+ * Divergent: the cache holds a value that is not MySQL's committed one, or an actor's in-process
+ * cache does (it would serve it). An absent key is a miss, not a divergence.
+ */
 export function isDivergent(state: FinalState): boolean {
-  return state.cache !== null && !sameValue(state.cache, state.db)
+  if (state.cache !== null && !sameValue(state.cache, state.db)) return true
+  return staleViews(state).length > 0
+}
+
+/** The actors whose in-process cache holds a value that is not MySQL's committed one. */
+export function staleViews(state: FinalState): string[] {
+  return Object.entries(state.views ?? {}).filter(([, value]) => value !== null && !sameValue(value, state.db)).map(([actor]) => actor)
 }
 
 export const checkDivergence: Check = ({final}) => {

@@ -16,6 +16,8 @@ export function composeValidity(values: readonly Validity[]): Validity {
 export interface FinalState {
   db: Value
   cache: Value
+  /** What each actor's in-process (L1) cache holds for the row, for an app that shows it (peek). */
+  views?: Record<string, Value>
 }
 
 /** What every check reads: the history of one run and the stores' state before and after it. */

@@ -1,5 +1,6 @@
 import chalk from 'chalk'
 
+import {formatValue, sameValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
 import {showValue} from './verdict.js'
@@ -24,6 +25,10 @@ export function renderHistory(run: RunResult): string {
     )
   }
   for (const mismatch of run.mismatches) lines.push(chalk.red(`  not as expected: ${mismatch}`))
+  for (const [actor, value] of Object.entries(run.views ?? {})) {
+    const stale = value !== null && !sameValue(value, run.db)
+    lines.push((stale ? chalk.red : chalk.dim)(`  ${actor}'s in-process cache: ${formatValue(value)}${stale ? ' (not MySQL\'s: it serves the old value)' : ''}`))
+  }
   if (run.stuck) {
     for (const b of run.stuck) lines.push(chalk.red(`  stuck: ${b.actor}'s ${b.step} ${b.reason}`))
   }

@@ -26,6 +26,8 @@ export interface RunJson {
   initial: RunResult['initial']
   db: Value
   cache: Value
+  /** What each actor's in-process (L1) cache held at the end (apps with peek only). */
+  views?: Record<string, Value>
   /** consistent, divergent, lost (writes), stale (reads), dirty (reads), unknown (a step's outcome is unknown), or impossible (could not finish). */
   verdict: Verdict
   divergent: boolean
@@ -61,6 +63,7 @@ export function toRunJson(run: RunResult): RunJson {
     initial: run.initial,
     db: run.db,
     cache: run.cache,
+    ...(run.views ? {views: run.views} : {}),
     verdict: verdictOf(run),
     divergent: run.divergent,
     staleReads: run.staleReads,

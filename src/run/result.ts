@@ -21,6 +21,8 @@ export interface RunResult {
   db: Value
   /** The cached value after the run, decoded (null: no key). */
   cache: Value
+  /** What each actor's in-process (L1) cache held at the end, for an app that shows it. */
+  views?: Record<string, Value>
   divergent: boolean
   staleReads: number
   dirtyReads: number

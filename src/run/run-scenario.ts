@@ -173,10 +173,13 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const lagMs = schedule.kind === 'delays' ? scenario.replica?.lagMs : null
   const releaseTimer = replica && lagMs !== null && lagMs !== undefined ? setTimeout(() => void replica.release().catch(() => {}), lagMs) : null
   let outcome
+  let views: Record<string, Value> | undefined
   try {
     // A fresh app instance per actor and run: nothing carries over from the last order.
     await app?.start(scenario.actors.map(({name}) => ({actor: runtimes.get(name)!, redis: stores.get(name)!.redis.raw, mysql: stores.get(name)!.mysql.raw})))
     outcome = await schedule.run(tasks, signal)
+    // What each actor's in-process cache would serve, read before the instances close.
+    views = app?.views()
   } catch (error) {
     throw lost.signal.aborted ? lost.signal.reason : error
   } finally {
@@ -189,7 +192,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const durationMs = performance.now() - started
   if (signal.aborted) throw abortReason(signal)
 
-  const final = await peek()
+  const final: FinalState = {...(await peek()), ...(views ? {views} : {})}
   const entries = history.entries
   const initial = app ? {db: app.valueOf(scenario.initial.db), cache: app.valueOf(scenario.initial.cache)} : scenario.initial
   const observation: Observation = {entries, operations, initial, final, stuck: outcome.stuck !== null}

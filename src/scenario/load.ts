@@ -140,9 +140,11 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
   } catch (error) {
     throw new BadInputError(`cannot read the folder ${target} (${(error as {code?: string}).code ?? String(error)})`)
   }
-  const files = entries.filter((f) => /\.ya?ml$/.test(f)).sort()
+  let files = entries.filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(target, f))
+  // A folder of folders (examples/): the scenario files of each, a few levels down.
+  if (files.length === 0) files = await scenarioFilesBelow(target, 3)
   if (files.length === 0) throw new BadInputError(`no .yaml scenario files in ${target}`)
-  const scenarios = await loadScenarioFiles(files.map((f) => path.join(target, f)))
+  const scenarios = await loadScenarioFiles(files)
   const seen = new Map<string, string>()
   for (const scenario of scenarios) {
     const other = seen.get(scenario.name)
@@ -150,6 +152,19 @@ export async function loadScenarios(target: string): Promise<Scenario[]> {
     seen.set(scenario.name, scenario.source)
   }
   return scenarios
+}
+
+/** Every .yaml/.yml file under `dir`, at most `depth` folders down (not in node_modules or dot folders), sorted. */
+async function scenarioFilesBelow(dir: string, depth: number): Promise<string[]> {
+  if (depth < 0) return []
+  const entries = await readdir(dir, {withFileTypes: true}).catch(() => [])
+  const found: string[] = []
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name)
+    if (entry.isFile() && /\.ya?ml$/.test(entry.name)) found.push(full)
+    else if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) found.push(...(await scenarioFilesBelow(full, depth - 1)))
+  }
+  return found
 }
 
 /** The scenarios shipped with cachesim, grouped by strategy in the order `list` shows strategies. */
