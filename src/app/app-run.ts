@@ -111,6 +111,10 @@ export class AppRun {
   /** Creates each actor's instance (its calls are not steps) and the lane its calls will go through. */
   async start(actors: readonly AppActor[]): Promise<void> {
     const {app, shown} = this.bench.loaded
+    // A promise of the app's that fails with nobody to hear it ends the run, said in one line,
+    // rather than the process with a stack trace.
+    running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${messageOf(reason)}`))
+    listenForStrays()
     for (const {actor, redis, mysql} of actors) {
       const instance = await outsideLanes(async () => {
         try {
@@ -168,6 +172,7 @@ export class AppRun {
 
   /** Closes every instance (what it opened itself); never a step. Notes the keys this run named, for the next run's reset. */
   async close(): Promise<void> {
+    running = null
     await outsideLanes(async () => {
       await Promise.allSettled([...this.instances.values()].map((i) => i.close?.()))
       const {touched, noted} = this.bench
@@ -215,7 +220,9 @@ export class AppRun {
             this.track(actor.name, call)
             return send()
           }
-          return actor.step(call.name, sent, options)
+          // A message reaches the other actors' subscribers when Redis delivers it: no step of theirs.
+          const published = /^redis\.S?PUBLISH$/.test(call.name)
+          return actor.step(call.name, (context) => (published ? (context.note('delivered to subscribers when Redis does, not in an order cachesim chooses'), sent()) : sent()), options)
         })
         queue = run.catch(() => {})
         return run
@@ -265,6 +272,20 @@ export class AppRun {
       return raw === null ? null : decoded(this.bench.loaded.app.decode, raw)
     })
   }
+}
+
+/** What to do with a rejection nobody handled while an app runs (null between runs). */
+let running: ((reason: unknown) => void) | null = null
+let listening = false
+
+/**
+ * Listens for rejections nobody handled while apps are loaded. During a run one ends the run;
+ * between runs (a library closing its clients late) it cannot change a verdict and is let go.
+ */
+function listenForStrays(): void {
+  if (listening) return
+  listening = true
+  process.on('unhandledRejection', (reason) => running?.(reason))
 }
 
 /** The set of keys apps have named under this prefix: every run starts without them. */

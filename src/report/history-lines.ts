@@ -24,6 +24,12 @@ export function renderHistory(run: RunResult): string {
       ),
     )
   }
+  // What each write told its caller: a write that reported success while a step of it failed is the lesson.
+  for (const op of run.operations.filter((o) => o.op === 'write')) {
+    const failedStep = run.steps.some((s) => s.actor === op.actor && s.type !== 'ok' && s.startMs >= op.startMs && s.startMs <= op.endMs)
+    if (op.type === 'ok' && failedStep) lines.push(chalk.yellow(`  ${op.actor}'s write of ${formatValue(op.value)} told its caller it succeeded, though a step of it failed`))
+    else if (op.type !== 'ok') lines.push(chalk.dim(`  ${op.actor}'s write of ${formatValue(op.value)} failed: ${op.error ?? 'outcome unknown'}`))
+  }
   for (const mismatch of run.mismatches) lines.push(chalk.red(`  not as expected: ${mismatch}`))
   for (const [actor, value] of Object.entries(run.views ?? {})) {
     const stale = value !== null && !sameValue(value, run.db)

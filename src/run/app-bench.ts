@@ -1,9 +1,33 @@
 import type {AppBench} from '../app/app-run.js'
 import {setUpApp} from '../app/app-run.js'
 import type {LoadedApp} from '../app/load.js'
+import type {Redis} from 'ioredis'
+
+import {RedisStore} from '../stores/redis.js'
 import type {StorePair, Workbench} from './workbench.js'
 
 const benches = new WeakMap<Workbench, Map<string, AppBench>>()
+const clients = new WeakMap<Workbench, Map<string, Redis>>()
+
+/**
+ * The Redis client an app's actor gets: its own connection, not the actor's store connection,
+ * so that an app (or its library) that quits or reconfigures it harms nothing of cachesim's; one
+ * that was closed is replaced for the next run.
+ */
+export async function appRedis(bench: Workbench, actor: string, slot: number): Promise<Redis> {
+  let mine = clients.get(bench)
+  if (!mine) {
+    mine = new Map()
+    clients.set(bench, mine)
+  }
+  const id = `${slot}/${actor}`
+  const open = mine.get(id)
+  if (open && open.status !== 'end' && open.status !== 'close') return open
+  const client = await RedisStore.openClient(bench.options.redis)
+  mine.set(id, client)
+  bench.keep({close: () => client.quit().catch(() => client.disconnect()), destroy: () => client.disconnect()})
+  return client
+}
 
 /**
  * An app's state on one workbench: its tables set up once, and the keys its steps have named (so

@@ -17,7 +17,7 @@ import type {Schedule} from '../schedule/types.js'
 import {strategyOf} from '../app/strategy-of.js'
 import {AppRun} from '../app/app-run.js'
 import {loadedApp} from '../app/load.js'
-import {appBench} from './app-bench.js'
+import {appBench, appRedis} from './app-bench.js'
 import type {StrategySettings} from '../strategies/types.js'
 import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
 import type {MysqlStore} from '../stores/mysql.js'
@@ -176,7 +176,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   let views: Record<string, Value> | undefined
   try {
     // A fresh app instance per actor and run: nothing carries over from the last order.
-    await app?.start(scenario.actors.map(({name}) => ({actor: runtimes.get(name)!, redis: stores.get(name)!.redis.raw, mysql: stores.get(name)!.mysql.raw})))
+    if (app) {
+      const actors = []
+      for (const {name} of scenario.actors) actors.push({actor: runtimes.get(name)!, redis: await appRedis(bench, name, slot), mysql: stores.get(name)!.mysql.raw})
+      await app.start(actors)
+    }
     outcome = await schedule.run(tasks, signal)
     // What each actor's in-process cache would serve, read before the instances close.
     views = app?.views()

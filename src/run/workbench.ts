@@ -29,6 +29,8 @@ export class Workbench {
   private readonly replicaStores = new Map<string, Promise<MysqlStore>>()
   private control: Promise<ReplicaControl> | null = null
   private closed = false
+  /** Connections others opened on this workbench's behalf (an app's clients): ended with it. */
+  private readonly extras: Array<{close(): Promise<unknown>; destroy(): void}> = []
 
   private constructor(
     readonly options: StoreTargets,
@@ -127,8 +129,14 @@ export class Workbench {
   }
 
   /** Closes every connection politely. */
+  /** Ends `connection` when this workbench closes (politely) or is destroyed (at once). */
+  keep(connection: {close(): Promise<unknown>; destroy(): void}): void {
+    this.extras.push(connection)
+  }
+
   async close(): Promise<void> {
     this.closed = true
+    await Promise.allSettled(this.extras.map((c) => c.close()))
     const readers = await Promise.allSettled([...this.binlogReaders.values()])
     await Promise.allSettled(readers.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close()] : [])))
     const extras = await Promise.allSettled([...this.replicaStores.values(), ...(this.control ? [this.control] : [])])
@@ -146,6 +154,7 @@ export class Workbench {
   /** Drops every connection at once (Ctrl-C): the servers roll back whatever was open. */
   destroy(): void {
     this.closed = true
+    for (const connection of this.extras) connection.destroy()
     void this.unlock().catch(() => {})
     for (const reader of this.binlogReaders.values()) reader.then((r) => r.close(), () => {}).catch(() => {})
     for (const store of this.replicaStores.values()) store.then((s) => s.destroy(), () => {})
