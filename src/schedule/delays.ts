@@ -1,6 +1,6 @@
 import type {ActorName} from '../history/types.js'
 import type {InjectedDelay} from '../scenario/delays.js'
-import {delay} from '../util/delay.js'
+import {abortReason, delay} from '../util/delay.js'
 import {type ActorTask, type BlockedActor, orderToken, type Schedule, type ScheduleOutcome, type StepRequest} from './types.js'
 
 /** How often a blocked step looks again under real time (a lock held by another actor). */
@@ -37,7 +37,7 @@ export class DelaySchedule implements Schedule {
         await actor.body().finally(() => finished.add(actor.name))
       }),
     )
-    const stuck = this.inProcessWaitMs === undefined ? null : await this.waitOrGiveUp(bodies, actors, finished, this.inProcessWaitMs * 4)
+    const stuck = this.inProcessWaitMs === undefined ? null : await this.waitOrGiveUp(bodies, actors, finished, this.inProcessWaitMs * 4, signal)
     if (!stuck) await bodies
     return {
       order: [...this.order],
@@ -60,7 +60,13 @@ export class DelaySchedule implements Schedule {
   }
 
   /** Resolves null when every body ended; else the actors idle past `limitMs` once all others have ended. */
-  private async waitOrGiveUp(bodies: Promise<unknown>, actors: readonly ActorTask[], finished: ReadonlySet<ActorName>, limitMs: number): Promise<BlockedActor[] | null> {
+  private async waitOrGiveUp(
+    bodies: Promise<unknown>,
+    actors: readonly ActorTask[],
+    finished: ReadonlySet<ActorName>,
+    limitMs: number,
+    signal: AbortSignal,
+  ): Promise<BlockedActor[] | null> {
     let timer: NodeJS.Timeout | undefined
     const ended = bodies.then(
       () => null,
@@ -71,6 +77,8 @@ export class DelaySchedule implements Schedule {
       const first = await Promise.race([ended, checked])
       clearTimeout(timer)
       if (first === null) return null
+      // Ctrl-C: an actor waiting in-process for good must not hold the way out.
+      if (signal.aborted) throw abortReason(signal)
       const now = performance.now()
       const open = actors.filter((a) => !finished.has(a.name))
       const idle = open.filter((a) => {
