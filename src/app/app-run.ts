@@ -8,6 +8,7 @@ import type {Actor} from '../strategies/types.js'
 import {bindInstance} from './app-strategy.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
 import type {LoadedApp} from './load.js'
+import {toValue} from './value.js'
 import type {AppInstance} from './types.js'
 
 /** What an app's runs share on one set of connections: set-up done once, and every key touched. */
@@ -60,6 +61,8 @@ export class AppRun {
    * that turned autocommit off: then always). A step of another actor may then wait for them.
    */
   private readonly locking = new Map<ActorName, 'begun' | 'holds' | 'always'>()
+  /** The MySQL connections each actor's statements went out on (ctx.mysql, or a pool of the app's). */
+  private readonly threads = new Map<ActorName, Set<number>>()
   /** The stores as the last write step left them: an observed step's effect is what changed. */
   private last: {db: Value; cache: Value} = {db: null, cache: null}
 
@@ -133,6 +136,10 @@ export class AppRun {
     }
   }
 
+  threadsOf(actor: ActorName): number[] {
+    return [...(this.threads.get(actor) ?? [])]
+  }
+
   holdsLocks(actor: ActorName): boolean {
     const state = this.locking.get(actor)
     return state === 'holds' || state === 'always'
@@ -141,6 +148,11 @@ export class AppRun {
   /** Follows an actor's transaction from the statements it sends (BEGIN … COMMIT). */
   private track(actor: ActorName, call: ClientCall): void {
     if (!call.name.startsWith('db.')) return
+    if (call.thread !== undefined) {
+      const threads = this.threads.get(actor) ?? new Set<number>()
+      threads.add(call.thread)
+      this.threads.set(actor, threads)
+    }
     const verb = call.name.slice(3)
     const state = this.locking.get(actor)
     if (state === 'always') return
@@ -302,10 +314,6 @@ function decoded(decode: (raw: string) => unknown, raw: string): Value {
   }
 }
 
-function toValue(value: unknown): Value {
-  if (value === undefined || value === null) return null
-  return JSON.parse(JSON.stringify(value)) as Value
-}
 
 function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)

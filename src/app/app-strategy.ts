@@ -2,6 +2,7 @@ import {APP_STEP} from '../history/step-name.js'
 import type {Value} from '../history/types.js'
 import type {Actor, Strategy} from '../strategies/types.js'
 import type {LoadedApp} from './load.js'
+import {toValue} from './value.js'
 import type {AppInstance} from './types.js'
 
 /**
@@ -56,8 +57,3 @@ export function unloadedApp(shown: string): Strategy {
   return {name: `app ${shown}`, summary: '', steps: [], stepPattern: APP_STEP, read: notLoaded, write: notLoaded}
 }
 
-/** What the app returned, as plain data (a class instance is kept by its JSON form). */
-function toValue(value: unknown): Value {
-  if (value === undefined) return null
-  return JSON.parse(JSON.stringify(value)) as Value
-}

@@ -27,6 +27,8 @@ export interface ClientCall {
   keys: readonly string[]
   /** A single Redis command's arguments after its name (not for a batch or a statement). */
   args?: readonly string[]
+  /** For a statement: the MySQL connection's id, so that a lock wait of any of the app's connections is seen. */
+  thread?: number
 }
 
 export const lanes = new AsyncLocalStorage<AppLane>()
@@ -253,6 +255,7 @@ interface Mysql2Command extends Marked {
   emit(event: string, ...args: unknown[]): boolean
 }
 interface Mysql2Connection {
+  threadId?: number | null
   addCommand(this: Mysql2Connection, command: Mysql2Command): Mysql2Command
 }
 
@@ -292,7 +295,8 @@ function gateMysql2(dir: string): void {
         command.once('end', () => process.nextTick(() => (failure ? reject(failure) : resolve(recordOf(answer)))))
         add.call(this, command)
       })
-    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), keys: []}), send).catch((error: unknown) => {
+    const thread = this.threadId ?? undefined
+    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), keys: [], ...(thread === undefined ? {} : {thread})}), send).catch((error: unknown) => {
       // The call never went out (a fault, the run abandoned): the app hears of it as of any error.
       if (sent) return
       if (command.onResult) command.onResult(error)

@@ -117,7 +117,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
         return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
       }
   // An app's transactions are its own: cachesim cannot tell which rows they hold, so it asks the server.
-  const hooks = scheduleHooks(stores, observer, peek, app ? {holdsLocks: (actor) => app.holdsLocks(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {})
+  const hooks = scheduleHooks(stores, observer, peek, app ? {holdsLocks: (actor) => app.holdsLocks(actor), threadsOf: (actor) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {})
   const schedule = options.schedule(hooks)
   const history = new History()
   const operations: OperationRecord[] = []

@@ -22,9 +22,11 @@ export function scheduleHooks(
   stores: ReadonlyMap<ActorName, StorePair>,
   observer: StorePair,
   peek: ScheduleHooks['peek'],
-  options: {holdsLocks?: (actor: ActorName) => boolean; inProcessWaitMs?: number} = {},
+  options: {holdsLocks?: (actor: ActorName) => boolean; threadsOf?: (actor: ActorName) => number[]; inProcessWaitMs?: number} = {},
 ): ScheduleHooks {
   const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
+  // An app may send statements on connections of its own (a pool): those count as the actor's too.
+  const threadsOf = (actor: ActorName) => [...new Set([threadOf.get(actor)!, ...(options.threadsOf?.(actor) ?? [])])]
   const others = (actor: ActorName) => [...stores].filter(([name]) => name !== actor).map(([, pair]) => pair)
   return {
     probe: {
@@ -40,12 +42,12 @@ export function scheduleHooks(
         })
         if (known.length === actors.length || runningMs < ASK_SERVER_AFTER_MS) return new Set(known)
         // A step that runs long for no known reason: ask InnoDB itself.
-        const waiting = await observer.mysql.lockWaiting(actors.map((a) => threadOf.get(a)!))
-        return new Set([...known, ...actors.filter((a) => waiting.has(threadOf.get(a)!))])
+        const waiting = await observer.mysql.lockWaiting(actors.flatMap(threadsOf))
+        return new Set([...known, ...actors.filter((a) => threadsOf(a).some((t) => waiting.has(t)))])
       },
     },
     async unstick(actors) {
-      await Promise.all(actors.map((a) => observer.mysql.killQuery(threadOf.get(a)!)))
+      await Promise.all(actors.flatMap(threadsOf).map((thread) => observer.mysql.killQuery(thread)))
     },
     peek,
     ...(options.inProcessWaitMs === undefined ? {} : {inProcessWaitMs: options.inProcessWaitMs}),
