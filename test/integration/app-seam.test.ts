@@ -78,15 +78,15 @@ describe('an app module raced like a strategy', () => {
   }
 
   for (const file of ['transaction.ts', 'pool-transaction.ts']) {
-  it(`an app's transaction is followed (${file}): a second writer's UPDATE waiting for the row lock is seen, not timed out`, async () => {
-    const started = performance.now()
-    const result = await explore('two-writers', fixture(file))
-    assert.equal(result.impossibleOrders, 0)
-    assert.equal(result.divergentOrders, 0)
-    assert.ok(result.orders > 8, `${result.orders} orders`)
-    // A wait the schedule missed would cost InnoDB's 10 s lock-wait timeout in some order.
-    assert.ok(result.runs.every((run) => run.durationMs < 5000), `${Math.round(performance.now() - started)} ms`)
-  })
+    it(`an app's transaction is followed (${file}): a second writer's UPDATE waiting for the row lock is seen, not timed out`, async () => {
+      const started = performance.now()
+      const result = await explore('two-writers', fixture(file))
+      assert.equal(result.impossibleOrders, 0)
+      assert.equal(result.divergentOrders, 0)
+      assert.ok(result.orders > 8, `${result.orders} orders`)
+      // A wait the schedule missed would cost InnoDB's 10 s lock-wait timeout in some order.
+      assert.ok(result.runs.every((run) => run.durationMs < 5000), `${Math.round(performance.now() - started)} ms`)
+    })
   }
 
   it("an example scenario names its app relative to itself and pins the app's outcome", async () => {
