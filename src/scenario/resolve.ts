@@ -157,14 +157,17 @@ export async function appScenarios(target: string, file: string): Promise<Scenar
   const ref: AppRef = {file: loaded.file, shown: loaded.shown}
   const name = loaded.app.name
   const race = target.endsWith(`.${name}`) ? target.slice(0, -name.length - 1) : target
-  if (race === 'races' || APP_RACES.includes(race)) {
-    const wanted = race === 'races' ? APP_RACES : [race]
+  if (race === 'pause-past-ttl') {
+    throw new BadInputError(`--app: pause-past-ttl pauses a lock holder past its lock's TTL, and an app's locks are its own; write a scenario file with a pause fault at your lock step (e.g. A:redis.SET=pause=300ms)`)
+  }
+  if (race === 'races' || race === 'all' || APP_RACES.includes(race)) {
+    const wanted = race === 'races' || race === 'all' ? APP_RACES : [race]
     const templates = await loadMatrixScenarios()
     return wanted.map((r) => asApp(templates.find((s) => s.name === `${r}.update-then-delete`)!, ref, name, true))
   }
   const looksLikePath = /[/\\]|\.ya?ml$/.test(target)
   if (!looksLikePath && !(await exists(target))) {
-    throw new BadInputError(`with --app, TARGET is a race (${APP_RACES.join(', ')}, or "races" for all) or a scenario file; "${target}" is neither`)
+    throw new BadInputError(`with --app, TARGET is a race (${APP_RACES.join(', ')}, or "all") or a scenario file; "${target}" is neither`)
   }
   return (await resolveScenarios(target)).map((scenario) => asApp(scenario, ref, name, false))
 }
