@@ -12,7 +12,7 @@ export interface CheckJson {
 
 export default class Check extends CachesimCommand {
   static override summary = "Hold every scenario to its expect: — race outcomes as CI regression tests."
-  static override description = `For each scenario file: the keys of expect: about a run (divergent, db, cache, staleReads, dirtyReads, dbQueries) are checked by running it once with its delays; expect: { explore: { … } } (orders, divergentOrders, staleOrders, dirtyOrders, impossibleOrders — a number or a comparison such as ">0" — and witness) by exploring every order. One line per scenario; exit 0 when all hold, 1 when any does not.
+  static override description = `For each scenario file: the keys of expect: about a run (divergent, db, cache, staleReads, dirtyReads, dbQueries) are checked by running it once: replaying its order: (the order its delays are meant to produce) one step at a time when it pins one, else with its delays in real time; expect: { explore: { … } } (orders, divergentOrders, staleOrders, dirtyOrders, impossibleOrders — a number or a comparison such as ">0" — and witness) by exploring every order. One line per scenario; exit 0 when all hold, 1 when any does not.
 
 With no paths, checks ./scenarios when it exists, else the built-in scenarios.`
   static override examples = [

@@ -42,10 +42,20 @@ export function renderHistory(run: RunResult): string {
   return lines.join('\n')
 }
 
-/** The command that replays a run step by step. */
-export function replayCommand(run: RunResult): string {
+/** The command that replays a run step by step (or, given, another order of its scenario). */
+export function replayCommand(run: RunResult, order: readonly string[] = run.order): string {
   const flags = run.cliFlags.map((flag) => (flag.startsWith('--') ? flag : quote(flag))).join(' ')
-  return `cachesim run ${quote(run.target)}${flags ? ` ${flags}` : ''} --order "${run.order.join(' ')}"`
+  return `cachesim run ${quote(run.target)}${flags ? ` ${flags}` : ''} --order "${order.join(' ')}"`
+}
+
+/** When the delays did not produce the order the scenario says they are meant to: what happened, and what to do. */
+export function orderNote(run: RunResult): string | null {
+  if (run.orderAsIntended !== false || !run.intendedOrder) return null
+  return (
+    `${run.scenario}: the delays did not produce the intended order on this machine (a busy machine can stretch a step past a delay's margin), ` +
+    `so this run is not held to expect:. Intended: ${run.intendedOrder.join(' ')}; got: ${run.order.join(' ')}. ` +
+    `Replay the intended order with: ${replayCommand(run, run.intendedOrder)} (cachesim check does)`
+  )
 }
 
 function quote(text: string): string {

@@ -43,6 +43,10 @@ export interface RunJson {
   expected: RunExpectation | null
   matchesExpected: boolean | null
   mismatches: string[]
+  /** The order the scenario's delays are meant to produce (its `order:`), under delays; else null. */
+  intendedOrder: string | null
+  /** false: the delays did not produce intendedOrder on this machine, and the run is not held to expect: (null: nothing to compare). */
+  orderAsIntended: boolean | null
   durationMs: number
   injectedDelayMs: number
   /** The order the servers saw the steps in; `cachesim run <scenario> --order "<order>"` replays it. */
@@ -76,6 +80,8 @@ export function toRunJson(run: RunResult): RunJson {
     expected: run.expected,
     matchesExpected: run.matchesExpected,
     mismatches: run.mismatches,
+    intendedOrder: run.intendedOrder === null ? null : run.intendedOrder.join(' '),
+    orderAsIntended: run.orderAsIntended,
     durationMs: round(run.durationMs),
     injectedDelayMs: run.injectedDelayMs,
     order: run.order.join(' '),
@@ -109,7 +115,7 @@ function round(ms: number): number {
 }
 
 /** One order in `explore --json`: a run without its step-by-step history. */
-export type OrderJson = Omit<RunJson, 'history' | 'expected' | 'matchesExpected' | 'mismatches'>
+export type OrderJson = Omit<RunJson, 'history' | 'expected' | 'matchesExpected' | 'mismatches' | 'intendedOrder' | 'orderAsIntended'>
 
 /** One explored scenario in `explore --json`. Field names are an interface: add, never rename. */
 export interface ExploreJson {
@@ -163,7 +169,7 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     exampleRun: result.exampleRun ? toRunJson(result.exampleRun) : null,
     unfired: result.unfired,
     runs: result.runs.map((run) => {
-      const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, ...order} = toRunJson(run)
+      const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, intendedOrder: _intended, orderAsIntended: _asIntended, ...order} = toRunJson(run)
       return order
     }),
   }

@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import type {RunResult} from '../run/result.js'
-import {renderHistory} from './history-lines.js'
+import {orderNote, renderHistory} from './history-lines.js'
 import {compactTable} from './table-style.js'
 import {renderTimeline} from './timeline.js'
 import {expectedText, showValue, verdictText} from './verdict.js'
@@ -24,7 +24,10 @@ export function renderRunTable(runs: readonly RunResult[], options: {timeline?: 
       `${Math.round(run.durationMs)} ms`,
     ])
   }
-  const notes = runs.flatMap((r) => r.unfired.map((what) => chalk.yellow(`note: ${r.scenario}: ${what} never fired (its actor never took that step)`)))
+  const notes = runs.flatMap((r) => [
+    ...r.unfired.map((what) => chalk.yellow(`note: ${r.scenario}: ${what} never fired (its actor never took that step)`)),
+    ...[orderNote(r)].flatMap((note) => (note ? [chalk.yellow(`note: ${note}`)] : [])),
+  ])
   const head = [table.toString(), ...notes].join('\n')
   if (options.timeline) return [head, ...runs.map(renderTimeline)].join('\n\n')
   const notable = runs.filter((r) => r.divergent || r.staleReads > 0 || r.dirtyReads > 0 || r.matchesExpected === false || r.stuck)

@@ -2,7 +2,10 @@ import {runExpectation} from '../check/expectation.js'
 import {countOf} from '../check/verdict.js'
 import {formatValue} from '../history/value.js'
 import type {Scenario} from '../scenario/types.js'
+import {OrderError, parseOrder} from '../scenario/order.js'
 import {DelaySchedule} from '../schedule/delays.js'
+import {scriptSelector} from '../schedule/script.js'
+import {SteppedSchedule} from '../schedule/stepped.js'
 import {type ExploreResult, exploreScenario} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
@@ -35,7 +38,8 @@ export interface CheckOptions {
 }
 
 /**
- * Holds every scenario to its `expect:`: the run-level keys by running it once with its delays,
+ * Holds every scenario to its `expect:`: the run-level keys by running it once (replaying the
+ * order its delays are meant to produce when it pins one, else with its delays in real time),
  * `explore:` by exploring its orders. A scenario without `expect:` is skipped, not passed.
  */
 export async function checkScenarios(scenarios: readonly Scenario[], options: CheckOptions): Promise<CheckResult[]> {
@@ -56,9 +60,8 @@ export async function checkScenarios(scenarios: readonly Scenario[], options: Ch
 async function checkScenario(scenario: Scenario, bench: Workbench, options: CheckOptions): Promise<CheckResult> {
   const started = performance.now()
   const {signal} = options
-  const run = runExpectation(scenario.expect)
-    ? await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal})
-    : null
+  const replayed = runExpectation(scenario.expect) ? await checkRun(scenario, bench, signal) : null
+  const run = replayed && 'run' in replayed ? replayed.run : null
   const explore = scenario.expect?.explore
     ? await exploreScenario(scenario, bench, {
         signal,
@@ -66,9 +69,13 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
         ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
       })
     : null
-  const reasons = [...(run?.mismatches.map((m) => `run: ${m}`) ?? []), ...(explore?.mismatches.map((m) => `explore: ${m}`) ?? [])]
+  const reasons = [
+    ...(replayed && 'error' in replayed ? [`run: its order: cannot be replayed: ${replayed.error}`] : []),
+    ...(run?.mismatches.map((m) => `run: ${m}`) ?? []),
+    ...(explore?.mismatches.map((m) => `explore: ${m}`) ?? []),
+  ]
   const summary = [
-    run ? `run: ${describeRun(run)}` : null,
+    run ? `run${scenario.order ? ' (its order: replayed)' : ''}: ${describeRun(run)}` : null,
     explore ? `explore: ${explore.divergentOrders} of ${plural(explore.orders, 'order')} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
   ]
     .filter(Boolean)
@@ -77,12 +84,28 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
     scenario: scenario.name,
     strategy: scenario.strategy,
     source: scenario.source,
-    status: !run && !explore ? 'skip' : reasons.length > 0 ? 'fail' : 'pass',
+    status: !replayed && !explore ? 'skip' : reasons.length > 0 ? 'fail' : 'pass',
     reasons,
     summary: summary || 'no expect: to check',
     run,
     explore,
     durationMs: performance.now() - started,
+  }
+}
+
+/**
+ * The run `expect:` speaks of. With `order:` it is replayed one step at a time, so a busy machine
+ * cannot stretch a step past a delay's margin and change the outcome; without, the delays run in
+ * real time.
+ */
+async function checkRun(scenario: Scenario, bench: Workbench, signal: AbortSignal): Promise<{run: RunResult} | {error: string}> {
+  if (!scenario.order) return {run: await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal})}
+  const order = parseOrder(scenario.order.join(' '))
+  try {
+    return {run: await runScenario(scenario, bench, {schedule: (hooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(order), ...hooks}), signal, judge: true})}
+  } catch (error) {
+    if (error instanceof OrderError) return {error: error.message}
+    throw error
   }
 }
 

@@ -42,9 +42,13 @@ export interface RunResult {
   /** verdict.valid: consistent (true), not (false), or 'unknown' (a step's outcome is unknown, or the run could not finish). */
   valid: Validity
   expected: RunExpectation | null
-  /** null when the scenario expects nothing. */
+  /** null when the scenario expects nothing, or its delays did not produce the order they are meant to. */
   matchesExpected: boolean | null
   mismatches: string[]
+  /** The order the scenario's delays are meant to produce (its `order:`), under delays; else null. */
+  intendedOrder: string[] | null
+  /** Whether the delays produced `intendedOrder` on this machine (null: nothing to compare). */
+  orderAsIntended: boolean | null
   durationMs: number
   /** Time spent in injected delays, summed over actors. */
   injectedDelayMs: number

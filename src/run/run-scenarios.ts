@@ -50,9 +50,16 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
     for (const scenario of scenarios) {
       const bench = await benches.for(scenario)
       const {step} = options
-      // --step without --order walks through the order the scenario's delays produce.
+      // --step without --order walks through the order the scenario's delays are meant to produce
+      // (its `order:`), else the one they produce here.
       const replay =
-        order ?? (step ? parseOrder((await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal: options.signal, ...lock})).order.join(' ')) : undefined)
+        order ??
+        (step
+          ? parseOrder(
+              scenario.order?.join(' ') ??
+                (await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal: options.signal, ...lock})).order.join(' '),
+            )
+          : undefined)
       const result = await runScenario(scenario, bench, {
         schedule: (hooks: ScheduleHooks): Schedule =>
           replay

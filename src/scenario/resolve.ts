@@ -65,8 +65,9 @@ export function withOverrides(scenario: Scenario, overrides: ScenarioOverrides):
   const ddd = takes(strategy, 'doubleDeleteDelayMs') ? overrides.doubleDeleteDelayMs : undefined
   const lock = takes(strategy, 'lock') && overrides.lock !== scenario.lock ? overrides.lock : undefined
   if (delays.length === 0 && faults.length === 0 && ddd === undefined && lock === undefined) return scenario
-  // A changed scenario is a new experiment: what the file expects was said of the old one.
-  const {expect: _expect, ...changed} = scenario
+  // A changed scenario is a new experiment: what the file expects (and the order its delays
+  // were meant to produce) was said of the old one.
+  const {expect: _expect, order: _order, ...changed} = scenario
   return {
     ...changed,
     delays: [...scenario.delays, ...delays],
@@ -180,7 +181,7 @@ function asApp(scenario: Scenario, app: AppRef, name: string, race: boolean): Sc
     if (op) throw new BadInputError(`--app: ${at} has "op: ${op.kind}", which only ${op.kind === 'drain' ? 'write-behind' : 'binlog-invalidate'} has; an app reads and writes`)
   }
   if (scenario.replica) throw new BadInputError(`--app: ${at} reads from a replica, which an app's own connections cannot`)
-  const {expect: _expect, ...rest} = scenario
+  const {expect: _expect, order: _order, ...rest} = scenario
   // A built-in step's fault becomes the same fault at the app's matching class of step.
   const faults = scenario.faults.map((f) => ({...f, step: f.step.startsWith('cache.') ? 'redis.write' : f.step.startsWith('db.') && f.kind === 'crash' ? 'db.write' : f.step}))
   return {

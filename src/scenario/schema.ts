@@ -91,6 +91,8 @@ export const scenarioSchema = z.strictObject({
     })
     .optional(),
   delays: z.array(delaySchema).optional(),
+  /** The order the delays are meant to produce (`actor:step` tokens). */
+  order: z.string().max(10_000).optional(),
   faults: z.array(faultSchema).optional(),
   expect: runExpectationSchema.optional(),
 })

@@ -98,6 +98,11 @@ export interface Scenario {
    */
   replica?: {readers: string[]; lagMs: number | null}
   delays: InjectedDelay[]
+  /**
+   * The order the delays are meant to produce, as `actor:step` tokens (`order:`): `run` says when
+   * they did not produce it on this machine, and `check` judges the run by replaying it.
+   */
+  order?: string[]
   faults: Fault[]
   expect?: Expectation
 }

@@ -4,10 +4,10 @@ import {unloadedApp} from '../app/app-strategy.js'
 import type {AppRef} from '../app/strategy-of.js'
 import type {InjectedDelay} from './delays.js'
 import type {Fault} from './faults.js'
-import {parseOrder} from './order.js'
+import {type OrderToken, parseOrder} from './order.js'
 import {describeSteps, findStrategy, hasStep, strategyNames} from '../strategies/index.js'
 import type {Strategy} from '../strategies/types.js'
-import type {Locate} from './load.js'
+import type {Locate, YamlPath} from './load.js'
 import type {ScenarioInput} from './schema.js'
 import type {ActorSpec, Operation, Scenario} from './types.js'
 
@@ -102,6 +102,7 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     faults,
   }
   if (input.cacheTtlMs !== undefined) scenario.cacheTtlMs = input.cacheTtlMs
+  if (input.order !== undefined) scenario.order = checkOrderText(['order'], 'order', input.order, names, strategy, locate).map(formatToken)
   if (input.race !== undefined) scenario.race = input.race
   if (input.replica !== undefined) {
     input.replica.readers.forEach((reader, i) => {
@@ -113,25 +114,30 @@ export function toScenario(input: ScenarioInput, source: string, locate: Locate)
     const {explore, ...run} = input.expect
     scenario.expect = stripUndefined(run)
     if (explore !== undefined) {
-      if (explore.witness !== undefined) checkWitness(explore.witness, names, strategy, locate)
+      if (explore.witness !== undefined) checkOrderText(['expect', 'explore', 'witness'], 'witness', explore.witness, names, strategy, locate)
       scenario.expect.explore = stripUndefined(explore)
     }
   }
   return scenario
 }
 
-function checkWitness(witness: string, actors: readonly string[], strategy: Strategy, locate: Locate): void {
-  const at = ['expect', 'explore', 'witness']
+/** An order written in the file (`order:`, a witness): its steps, each an actor's and a step its strategy takes. */
+function checkOrderText(at: YamlPath, what: string, text: string, actors: readonly string[], strategy: Strategy, locate: Locate): OrderToken[] {
   let tokens
   try {
-    tokens = parseOrder(witness)
+    tokens = parseOrder(text)
   } catch (error) {
-    throw locate(at, (error as Error).message.replace('--order', 'witness'))
+    throw locate(at, (error as Error).message.replace('--order', what))
   }
   for (const token of tokens) {
-    if (!actors.includes(token.actor)) throw locate(at, `witness: no actor named "${token.actor}"; actors: ${actors.join(', ')}`)
-    if (!hasStep(strategy, token.step)) throw locate(at, `witness: no step "${token.step}" in ${strategy.name}; ${describeSteps(strategy)}`)
+    if (!actors.includes(token.actor)) throw locate(at, `${what}: no actor named "${token.actor}"; actors: ${actors.join(', ')}`)
+    if (!hasStep(strategy, token.step)) throw locate(at, `${what}: no step "${token.step}" in ${strategy.name}; ${describeSteps(strategy)}`)
   }
+  return tokens
+}
+
+function formatToken(token: OrderToken): string {
+  return `${token.actor}:${token.step}`
 }
 
 function toOperation(

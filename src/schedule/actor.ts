@@ -7,6 +7,7 @@ import type {
   ActorStores,
   CacheSteps,
   DbSteps,
+  KeyTtls,
   LockSteps,
   StepContext,
   StepOptions,
@@ -16,6 +17,7 @@ import {delay} from '../util/delay.js'
 import type {Fault} from '../scenario/faults.js'
 import {ActorCrashedError, faultAt, InjectedFailure} from './faults.js'
 import type {RowLock} from './locks.js'
+import type {TimedKey, TtlClock} from './ttl-clock.js'
 import type {Schedule, StepRequest} from './types.js'
 
 export interface ActorSetup {
@@ -26,7 +28,9 @@ export interface ActorSetup {
   lock: RowLock
   signal: AbortSignal
   settings: StrategySettings
-  /** How long lock.acquire waits before it fails. */
+  /** The run's clock for the TTLs of keys the actors set (shared by every actor of the run). */
+  clock: TtlClock
+  /** How long lock.acquire waits before it fails (real time only). */
   lockWaitMs: number
   /** Faults injected at this actor's steps. */
   faults: readonly Fault[]
@@ -63,6 +67,7 @@ export class ActorRuntime implements Actor {
   readonly db: DbSteps
   readonly cache: CacheSteps
   readonly lock: LockSteps
+  readonly ttls: KeyTtls
   private readonly occurrences = new Map<StepName, number>()
   /** Set by a crash fault: a crashed actor takes no more steps (not even in `finally` blocks). */
   private crashed: ActorCrashedError | null = null
@@ -73,6 +78,7 @@ export class ActorRuntime implements Actor {
     this.name = setup.name
     this.stores = setup.stores
     this.settings = setup.settings
+    this.ttls = setup.clock
     const {mysql, redis, rowId, key, replica} = setup.stores
     this.db = {
       select: () =>
@@ -96,8 +102,7 @@ export class ActorRuntime implements Actor {
     }
     this.cache = {
       get: () => this.step('cache.get', async () => parseCached(await redis.get(key), key)),
-      set: (value) =>
-        this.step('cache.set', () => redis.set(key, String(value), setup.settings.cacheTtlMs), {sends: value, effect: () => ({cache: value})}),
+      set: (value) => this.step('cache.set', () => this.setCached(String(value)), {sends: value, effect: () => ({cache: value})}),
       del: () => this.step('cache.del', async () => void (await redis.del(key)), {effect: () => ({cache: null})}),
     }
     this.lock = {
@@ -118,14 +123,18 @@ export class ActorRuntime implements Actor {
       faultAt(this.setup.faults, this.name, name, request.occurrence) ??
       (options.classes ?? []).map((c) => faultAt(this.setup.faults, this.name, c, this.next(c))).find((f) => f !== undefined)
     if (fault) this.setup.onFault?.(fault)
-    // The actor stalls before the call goes out, as a step of its own: real time passes (locks
-    // and leases expire), and under explore the others may move before the call goes out.
+    // The actor stalls before the call goes out, as a step of its own: time passes (locks and
+    // leases expire), and under explore the others may move before the call goes out.
     if (fault?.kind === 'pause') {
       const ms = fault.ms ?? 0
-      await this.step('pause', async (context) => {
-        await delay(ms, context.signal)
-        context.note(`${ms} ms before ${name} (injected)`)
-      })
+      await this.step(
+        'pause',
+        async (context) => {
+          context.note(`${ms} ms before ${name} (injected)`)
+          return this.pass(ms, context)
+        },
+        {record: () => null, effect: (expired) => (expired?.includes(this.stores.key) ? {cache: null} : {})},
+      )
     }
     await schedule.beforeStep(request, signal)
     const invocation = history.invoke(this.name, name, sends)
@@ -182,6 +191,40 @@ export class ActorRuntime implements Actor {
     return fault?.kind === 'crash' ? fault : undefined
   }
 
+  /** A cache SET, with the scenario's TTL (if any) on the run's clock. */
+  private async setCached(value: string): Promise<void> {
+    const {redis, key} = this.stores
+    const ttl = this.settings.cacheTtlMs
+    await redis.set(key, value, ttl === undefined ? undefined : this.ttls.px(ttl))
+    if (ttl !== undefined) this.ttls.started(key, value, ttl)
+  }
+
+  /**
+   * A pause: `ms` of real time under delays; one step at a time, the run's clock moves on and
+   * the keys whose time ran out expire here, at this step. Returns the keys that expired.
+   */
+  private async pass(ms: number, context: StepContext): Promise<string[]> {
+    const {clock} = this.setup
+    if (!clock.virtual) {
+      await delay(ms, context.signal)
+      return []
+    }
+    const expired: TimedKey[] = []
+    for (const timed of clock.pass(ms)) {
+      if (await this.stores.redis.deleteIfEquals(timed.key, timed.value)) expired.push(timed)
+    }
+    if (expired.length > 0) context.note(`then ${expired.map((k) => this.describeKey(k)).join(' and ')} expired`)
+    return expired.map((k) => k.key)
+  }
+
+  /** The lock, the lease, the cached value: what an expired key was, in a step's note. */
+  private describeKey({key, value}: TimedKey): string {
+    if (key === this.stores.key) return value.startsWith('lease:') ? 'the lease' : 'the cached value'
+    const {prefix} = this.stores.space
+    const name = key.startsWith(prefix) ? key.slice(prefix.length) : key
+    return name.startsWith('lock:') ? `the lock (${name})` : name
+  }
+
   /** What the step did: told by its result, or read from the stores right after it. */
   private async effectOf<T>(options: StepOptions<T>, result: T | undefined): Promise<StepEffect | undefined> {
     if (options.observe) return options.observe()
@@ -202,7 +245,9 @@ export class ActorRuntime implements Actor {
   }
 
   private async acquire(context: StepContext): Promise<void> {
-    const {lock, lockWaitMs} = this.setup
+    const {lock, schedule} = this.setup
+    // One step at a time, the schedule itself sees when nothing can free the lock.
+    const lockWaitMs = schedule.kind === 'delays' ? this.setup.lockWaitMs : Infinity
     const started = performance.now()
     while (!(await lock.tryAcquire())) {
       if (performance.now() - started > lockWaitMs) {

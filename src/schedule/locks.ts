@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 
 import type {ActorName} from '../history/types.js'
 import type {RedisStore} from '../stores/redis.js'
+import type {KeyTtls} from '../strategies/types.js'
 
 /** A lock on the row, as one actor holds it. `tryAcquire` never waits; the step around it does. */
 export interface RowLock {
@@ -36,16 +37,20 @@ export class LocalMutex {
   }
 }
 
+/** TTLs on the server's clock, as sent. */
+const REAL_TIME: KeyTtls = {px: (ms) => ms, started: () => {}}
+
 /**
  * A Redis lock: SET key token NX PX ttl to take it, a compare-and-delete script to give it back,
- * so an actor whose lock expired never deletes another's.
+ * so an actor whose lock expired never deletes another's. Its TTL runs on `ttls`' clock.
  */
-export function redisLock(redis: RedisStore, key: string, ttlMs: number): RowLock {
+export function redisLock(redis: RedisStore, key: string, ttlMs: number, ttls: KeyTtls = REAL_TIME): RowLock {
   let token: string | null = null
   return {
     async tryAcquire() {
       const candidate = randomUUID()
-      if (!(await redis.setIfAbsent(key, candidate, ttlMs))) return false
+      if (!(await redis.setIfAbsent(key, candidate, ttls.px(ttlMs)))) return false
+      ttls.started(key, candidate, ttlMs)
       token = candidate
       return true
     },

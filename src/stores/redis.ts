@@ -8,6 +8,13 @@ import type {RedisTarget} from './urls.js'
 /** Deletes the key only while it still holds our token: a lock is never released by a bare DEL. */
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
 
+/** PEXPIRE each key (KEYS[i]) to ARGV[2i] ms while it still holds ARGV[2i-1]. */
+const EXPIRE_IF_EQUALS = `
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[2 * i - 1] then redis.call('PEXPIRE', key, ARGV[2 * i]) end
+end
+return 0`
+
 /**
  * One Redis connection. It is handed full key names built from cachesim's prefix (see keys.ts)
  * and never runs a command that reaches beyond them (no FLUSHDB, FLUSHALL, KEYS). Every command
@@ -101,6 +108,13 @@ export class RedisStore {
   /** Deletes the key only if it still holds `token`; true when it did. */
   async deleteIfEquals(key: string, token: string): Promise<boolean> {
     return (await this.send(() => this.client.eval(COMPARE_AND_DELETE, 1, key, token))) === 1
+  }
+
+  /** Gives each key still holding `value` a time to live of `ms`, in one round trip. */
+  async expireIfEquals(keys: readonly {key: string; value: string; ms: number}[]): Promise<void> {
+    if (keys.length === 0) return
+    const args = keys.flatMap((k) => [k.value, String(k.ms)])
+    await this.send(() => this.client.eval(EXPIRE_IF_EQUALS, keys.length, ...keys.map((k) => k.key), ...args))
   }
 
   /**

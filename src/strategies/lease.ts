@@ -39,9 +39,11 @@ export const lease: Strategy = {
       async (context: StepContext) => {
         for (;;) {
           const token = randomUUID()
-          const [kind, payload] = (await redis.script(GET_OR_LEASE, [key], [token, actor.settings.leaseTtlMs])) as [string, string]
+          const ttl = actor.settings.leaseTtlMs
+          const [kind, payload] = (await redis.script(GET_OR_LEASE, [key], [token, actor.ttls.px(ttl)])) as [string, string]
           if (kind === 'value') return {value: Number(payload)}
           if (kind === 'lease') {
+            actor.ttls.started(key, LEASE + payload, ttl)
             context.note('miss: lease taken')
             return {lease: payload}
           }
@@ -56,9 +58,11 @@ export const lease: Strategy = {
     await actor.step(
       'cache.fill',
       async (context) => {
-        const ttl = actor.settings.cacheTtlMs === undefined ? '' : String(actor.settings.cacheTtlMs)
-        const filled = (await redis.script(FILL_IF_LEASED, [key], [got.lease, String(value), ttl])) === 1
+        const ttl = actor.settings.cacheTtlMs
+        const px = ttl === undefined ? '' : String(actor.ttls.px(ttl))
+        const filled = (await redis.script(FILL_IF_LEASED, [key], [got.lease, String(value), px])) === 1
         if (!filled) context.note('rejected: the lease was voided by a write')
+        else if (ttl !== undefined) actor.ttls.started(key, String(value), ttl)
         return filled
       },
       {sends: value, effect: (filled) => (filled ? {cache: value} : {})},

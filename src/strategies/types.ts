@@ -23,6 +23,22 @@ export interface Actor {
   readonly stores: ActorStores
   /** The scenario's knobs: TTLs, the double delete's delay. */
   readonly settings: StrategySettings
+  /** The TTL to send with a key this actor sets, and the key's time once it is set. */
+  readonly ttls: KeyTtls
+}
+
+/**
+ * Time to live of the keys an actor sets. Under real time a TTL is sent as it is. One step at a
+ * time only the order counts: a key is sent with a TTL far longer than the run and the run's
+ * clock (schedule/ttl-clock.ts) expires it at the `pause` that passes its time, never between two
+ * ordinary steps because the machine was slow. A strategy that sets a TTL itself (in a script)
+ * sends `px(ms)` and, once the key is set, says `started(key, value, ms)`.
+ */
+export interface KeyTtls {
+  /** The PX to send with a key meant to live `ms`. */
+  px(ms: number): number
+  /** The step set `key` to `value`, meant to live `ms` from now. */
+  started(key: string, value: string, ms: number): void
 }
 
 export interface StepOptions<T> {

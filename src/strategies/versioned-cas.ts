@@ -38,12 +38,15 @@ export function decodeVersioned(raw: string): Cached | null {
 
 async function setIfNewer(actor: Actor, step: 'cache.fill' | 'cache.tombstone', cached: Cached): Promise<void> {
   const {redis, key} = actor.stores
-  const ttl = actor.settings.cacheTtlMs === undefined ? '' : String(actor.settings.cacheTtlMs)
+  const ttl = actor.settings.cacheTtlMs
+  const px = ttl === undefined ? '' : String(actor.ttls.px(ttl))
   await actor.step(
     step,
     async (context) => {
       const mode = step === 'cache.fill' ? 'fill' : 'tombstone'
-      const written = (await redis.script(SET_IF_NEWER, [key], [cached.v, JSON.stringify(cached), ttl, mode])) === 1
+      const raw = JSON.stringify(cached)
+      const written = (await redis.script(SET_IF_NEWER, [key], [cached.v, raw, px, mode])) === 1
+      if (written && ttl !== undefined) actor.ttls.started(key, raw, ttl)
       context.note(written ? `v${cached.v}` : `rejected: the key already holds something as new as v${cached.v}`)
       return written
     },

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 
-import {runScenario} from '../../src/run/run-scenario.js'
+import {runScenario, type ScheduleHooks} from '../../src/run/run-scenario.js'
 import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
+import {parseOrder} from '../../src/scenario/order.js'
 import {DelaySchedule} from '../../src/schedule/delays.js'
+import {scriptSelector} from '../../src/schedule/script.js'
+import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
 import {removeTestData, testStoreSet} from '../helpers/stores.js'
 
@@ -14,8 +17,16 @@ const stores = testStoreSet()
 const benches = new Workbenches(stores)
 const signal = new AbortController().signal
 
+/**
+ * The run its expect: speaks of: the order its delays are meant to produce, replayed one step at a
+ * time (as `check` does), so that a busy machine cannot change the verdict; in real time when it
+ * pins no order.
+ */
 async function run(scenario: Scenario) {
-  return runScenario(scenario, await benches.for(scenario), {schedule: () => new DelaySchedule(scenario.delays), signal})
+  const schedule = scenario.order
+    ? (hooks: ScheduleHooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(parseOrder(scenario.order!.join(' '))), ...hooks})
+    : () => new DelaySchedule(scenario.delays)
+  return runScenario(scenario, await benches.for(scenario), {schedule, signal, judge: true})
 }
 
 function named(name: string): Scenario {

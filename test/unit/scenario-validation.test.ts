@@ -38,7 +38,14 @@ describe('scenario files', () => {
   })
 
   it('an unknown key is an error at its line and column', () => {
-    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, app, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, replica, delays, faults, expect')
+    assert.equal(problem(valid.replace('initial:', 'colour: red\ninitial:')), 'race.yaml:3:1: unknown key "colour"; allowed here: name, description, race, strategy, app, lock, lockTtlMs, cacheTtlMs, doubleDeleteDelayMs, leaseTtlMs, initial, actors, replica, delays, order, faults, expect')
+  })
+
+  it('order: pins the order the delays are meant to produce; its actors and steps must exist', () => {
+    const pinned = valid.replace('expect:', 'order: "A:db.update B:db.update B:cache.set A:cache.set"\nexpect:')
+    assert.deepEqual(parseScenario(pinned, 'race.yaml').order, ['A:db.update', 'B:db.update', 'B:cache.set', 'A:cache.set'])
+    assert.equal(problem(pinned.replace('B:cache.set A', 'C:cache.set A')), 'race.yaml:9:8: order: no actor named "C"; actors: A, B')
+    assert.match(problem(pinned.replace('B:cache.set A', 'B:cache.fill A')), /^race\.yaml:9:8: order: no step "cache\.fill" in update-then-update; /)
   })
 
   it('an unknown key inside an actor points at that key', () => {
