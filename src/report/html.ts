@@ -140,7 +140,7 @@ function renderRace(story: RaceStory): string {
     const {step} = row
     const failed = step.type !== 'ok'
     const sent = row.sentAs === null ? '' : ` <span class="sent">(sent as #${row.sentAs}, took effect here)</span>`
-    const label = `<div class="label step${failed ? ' failed' : ''}"><span class="name">${escape(step.step)}</span> ${escape(row.text)}${sent}</div>`
+    const label = `<div class="label step${failed ? ' failed' : ''}"><span class="name">${escape(step.step)}</span>${row.text === '' ? '' : ` ${escape(row.text)}`}${sent}</div>`
     const lanes = story.actors.map((a) => `<td class="lane">${a === step.actor ? label : ''}</td>`).join('')
     const marks = [
       ...(row.divergedWhy === null ? [] : [`<div class="label mark diverged"><b>diverged for good:</b> ${escape(row.divergedWhy)}</div>`]),
