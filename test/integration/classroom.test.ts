@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {copyFile, mkdir, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -32,12 +32,25 @@ describe('--timeline', () => {
     assert.match(timeline, /^\s+7\s+db\.commit\s+99\s+100\s+◀ diverged$/m)
     const rows = timeline.split('\n').filter((l) => /^\s+\d+ /.test(l) && !l.endsWith('start'))
     assert.equal(rows.length, 7)
-    for (const line of timeline.split('\n').filter((l) => !l.includes('replay:'))) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    for (const line of timeline.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    assert.match(timeline, /◀ diverged for good at 7: A's db\.commit made MySQL 99 after B's cache\.set\s+put 100 in Redis: no later step removes Redis's 100/)
+  })
+
+  it('too many actors for a lane each: one column of steps with their actor; every line fits 80 columns, nothing cut', async () => {
+    const file = path.join(dir, 'ten-readers.yaml')
+    const actors = Array.from({length: 10}, (_, i) => `  A${i + 1}: { op: read }`).join('\n')
+    await writeFile(file, `name: ten-readers\nstrategy: update-then-delete\ninitial: { db: 100, cache: null }\nactors:\n${actors}\n  W: { op: write, value: 99 }\n`)
+    const result = await runCli(['run', file, '--timeline'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^\s+#\s+step\s+MySQL\s+Redis$/m)
+    assert.match(result.stdout, /^\s+\d+ A10 db\.select read \d+/m)
+    for (const line of result.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    assert.doesNotMatch(result.stdout, /…/, 'nothing cut')
   })
 })
 
 describe('--step', () => {
-  it('waits for Enter before each step in a real terminal, showing the next step and both stores', async () => {
+  it('waits for Enter before each step in a real 80-column terminal, showing the next step, both stores and what the last step changed', async () => {
     const session = `cachesim-step-${process.pid}`
     const env = `CACHESIM_MYSQL_URL=${testMysqlUrl} CACHESIM_REDIS_URL=${testRedisUrl} CACHESIM_PREFIX=${testPrefix} NO_COLOR=1`
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
@@ -49,23 +62,24 @@ describe('--step', () => {
       }
       assert.fail(`the terminal never showed ${pattern}:\n${screen()}`)
     }
-    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', `${env} ${process.execPath} ${CLI} run utd-cold-cache-refill --step; echo EXIT=$?; sleep 60`)
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '50', `${env} ${process.execPath} ${CLI} run utd-cold-cache-refill --step; echo EXIT=$?; sleep 60`)
     try {
-      await waitFor(/step 1 of 5 {2}next: B cache\.get {3}now: MySQL 100, Redis –/)
+      await waitFor(/step 1 of 5 {2}next: B cache\.get\s*\n {2}now: MySQL 100, Redis –\s*\n {2}\[Enter\] go/)
       // Nothing moves until Enter is pressed.
       await new Promise((resolve) => setTimeout(resolve, 500))
       assert.doesNotMatch(screen(), /step 2 of 5/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/step 2 of 5 {2}next: B db\.select/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 3 of 5 {2}next: A db\.update → 99 {3}now: MySQL 100, Redis –/)
+      await waitFor(/step 3 of 5 {2}next: A db\.update → 99\s*\n {2}now: MySQL 100, Redis –\s*\n/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 4 of 5 {2}next: A cache\.del {3}now: MySQL 99, Redis –/)
+      await waitFor(/step 4 of 5 {2}next: A cache\.del\s*\n {2}now: MySQL 99, Redis – {2}\(MySQL was 100\)/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/step 5 of 5 {2}next: B cache\.set → 100/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/EXIT=0/)
       assert.match(screen(), /5\s+cache\.set → 100\s+99\s+100\s+◀ diverged/)
+      assert.match(screen(), /◀ diverged for good at 5:\s+B's\s+cache\.set\s+of\s+100\s+landed\s+after\s+A's\s+cache\.del:\s+nothing\s+will\s+remove\s+it/)
     } finally {
       tmux('kill-session', '-t', session)
     }
