@@ -238,6 +238,34 @@ describe('--html: the classroom page, read in a real browser', () => {
   })
 })
 
+describe('check --markdown', () => {
+  it('draws each failing or divergent race as a Mermaid sequence diagram a code host shows in the PR', async () => {
+    const races = path.join(dir, 'pr')
+    await mkdir(races)
+    await copyFile(path.join(root, 'scenarios', 'uu-cache-set-fails.yaml'), path.join(races, 'uu-cache-set-fails.yaml'))
+    await copyFile(path.join(root, 'scenarios', 'utd-normal-order.yaml'), path.join(races, 'utd-normal-order.yaml'))
+    const markdown = path.join(dir, 'pr.md')
+    const result = await runCli(['check', races, '--markdown', markdown])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /^wrote .*pr\.md$/m)
+    const md = await readFile(markdown, 'utf8')
+    const diagrams = [...md.matchAll(/^#### `([^`]+)`: (.*)\n\n```mermaid\n([^]*?)\n```$/gm)]
+    assert.deepEqual(diagrams.map((d) => d[1]), ['uu-cache-set-fails'], 'the consistent race is not drawn')
+    assert.deepEqual(diagrams[0]![3]!.split('\n'), [
+      'sequenceDiagram',
+      '  participant A as A',
+      '  participant MySQL',
+      '  participant Redis',
+      '  Note over MySQL,Redis: start: MySQL 100, Redis 100',
+      '  A->>MySQL: db.update → 99',
+      '  Note over MySQL,Redis: MySQL 99, Redis 100',
+      '  A-xRedis: cache.set failed: injected fault: cache.set failed',
+      "  Note over A,Redis: diverged for good: A's cache.set failed (injected fault: cache.set failed): nothing else removes Redis's 100, which is not MySQL's 99",
+    ])
+    assert.match(md, /Replay: `cachesim run \S+uu-cache-set-fails\.yaml --order "A:db\.update A:cache\.set"`/)
+  })
+})
+
 /** A Chromium to drive: the one named by CACHESIM_CHROMIUM, the system's, or the one playwright installed. */
 function findChromium(): string | null {
   const candidates = [process.env.CACHESIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', playwrightChromium()]
