@@ -42,7 +42,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       max: 64,
     }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
-    html: Flags.string({summary: 'Write a self-contained HTML page with every witness to this file.'}),
+    html: Flags.string({summary: 'Write a self-contained HTML page to this file: the counts, and one steppable example order per kind of outcome.'}),
     ...scenarioFlags,
     ...storeFlags,
   }
@@ -66,7 +66,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
                 onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
       }),
     )
-    if (flags.html !== undefined) await lab.writeHtmlReport(flags.html, results.flatMap((r) => (r.witnessRun ? [r.witnessRun] : [])), `cachesim explore ${args.target}`)
+    if (flags.html !== undefined) await lab.writeExploreHtmlReport(flags.html, results, `cachesim explore ${args.target}`)
     if (!this.jsonEnabled()) this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
     return results.map(lab.toExploreJson)

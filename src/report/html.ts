@@ -1,100 +1,159 @@
-import {divergedAt, inEffectOrder, stateAfterEachStep} from './store-model.js'
 import type {Value} from '../history/types.js'
-import {formatValue} from '../history/value.js'
+import {formatValue, sameValue} from '../history/value.js'
+import type {ExploreResult} from '../run/explore-scenario.js'
 import type {RunResult} from '../run/result.js'
-import {describeStep} from './describe-step.js'
+import {plural} from '../util/plural.js'
 import {replayCommand} from './history-lines.js'
 import {verdictOf} from './json.js'
+import {readWords, type RaceStory, tellRace} from './race-story.js'
+import {STEPPER_SCRIPT, STYLE} from './html-assets.js'
 import {writeReport} from './write-report.js'
 
-const ROW = 34
-const LANE = 210
-const STATE = 70
-const TOP = 46
-
 /**
- * One self-contained HTML page (no scripts, no fonts, no network): for each run, its swimlane as
- * SVG (one lane per actor, one row per step in the order the servers saw them), the stores'
- * values after each step, the verdict, and the replay command.
+ * One self-contained HTML page (no network, one small inline script) a teacher can drive: for
+ * each run, a table with one lane per actor and one row per step in the order the steps took
+ * effect, both stores' values after each step, the step that made the stores disagree for good
+ * with why in words, and the stale or dirty reads on the step that returned them. Back and
+ * forward (buttons, ← and →) step through the race.
  */
 export function renderHtmlReport(runs: readonly RunResult[], title: string): string {
-  const sections = runs.length > 0 ? runs.map(renderRun).join('\n') : '<p>No run to show: no order diverged.</p>'
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; background: #fff; }
-  h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin: 2.2rem 0 .3rem; }
-  .verdict { font-weight: 700; } .divergent, .impossible, .lost { color: #c62828; } .stale, .dirty { color: #b26a00; } .consistent { color: #2e7d32; }
-  code { background: #f3f3f6; padding: .1rem .3rem; border-radius: 4px; font-size: .85rem; word-break: break-all; }
-  svg { display: block; margin: .8rem 0; max-width: 100%; height: auto; }
-  svg text { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; }
-  .lane-head { font-weight: 700; } .step rect { fill: #e8f0fe; stroke: #4a6fa5; } .step.failed rect { fill: #fdecea; stroke: #c62828; }
-  .state { fill: #555; } .disagree { fill: #b26a00; } .diverged line { stroke: #c62828; stroke-width: 2; } .diverged text { fill: #c62828; font-weight: 700; }
-</style>
-</head>
-<body>
-<h1>${escape(title)}</h1>
-${sections}
-</body>
-</html>
-`
+  const sections = runs.map((run, i) => renderRun(run, `run-${i + 1}`, 'h2'))
+  const index = runs.length > 1 ? renderIndex(runs.map((run, i) => ({id: `run-${i + 1}`, scenario: run.scenario, strategy: run.strategy, outcome: VERDICT_WORDS[verdictOf(run)], cls: verdictOf(run)}))) : ''
+  return page(title, index + (sections.length > 0 ? sections.join('\n') : '<p>No run to show.</p>'))
+}
+
+/**
+ * The explore page: for each scenario the counts ("1 of 10 orders diverged") and one steppable
+ * example order for each kind of outcome that occurred: divergent, stale reads only, dirty reads,
+ * consistent.
+ */
+export function renderExploreHtmlReport(results: readonly ExploreResult[], title: string): string {
+  const sections = results.map((result, i) => renderExplore(result, `scenario-${i + 1}`))
+  const index =
+    results.length > 1
+      ? renderIndex(results.map((r, i) => ({id: `scenario-${i + 1}`, scenario: r.scenario, strategy: r.strategy, outcome: countsText(r), cls: r.divergentOrders > 0 ? 'divergent' : r.staleOrders + r.dirtyOrders > 0 ? 'stale' : 'consistent'})))
+      : ''
+  return page(title, index + (sections.length > 0 ? sections.join('\n') : '<p>No scenario explored.</p>'))
 }
 
 export async function writeHtmlReport(file: string, runs: readonly RunResult[], title: string): Promise<void> {
   await writeReport(file, renderHtmlReport(runs, title))
 }
 
-function renderRun(run: RunResult): string {
+export async function writeExploreHtmlReport(file: string, results: readonly ExploreResult[], title: string): Promise<void> {
+  await writeReport(file, renderExploreHtmlReport(results, title))
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escape(title)}</h1>
+<p class="help">Step through each race with its <b>back</b> and <b>forward</b> buttons, or click a race and use ← and → (Home and End jump to the start and the end).</p>
+${body}
+<script>${STEPPER_SCRIPT}</script>
+</body>
+</html>
+`
+}
+
+interface IndexEntry {
+  id: string
+  scenario: string
+  strategy: string
+  outcome: string
+  cls: string
+}
+
+function renderIndex(entries: readonly IndexEntry[]): string {
+  const rows = entries.map((e) => `<tr><td><a href="#${e.id}">${escape(e.scenario)}</a></td><td>${escape(e.strategy)}</td><td class="${e.cls}">${escape(e.outcome)}</td></tr>`)
+  return `<nav class="index" aria-label="index"><h2>Index</h2><table><thead><tr><th>scenario</th><th>strategy</th><th>outcome</th></tr></thead><tbody>${rows.join('')}</tbody></table></nav>\n`
+}
+
+function renderExplore(result: ExploreResult, id: string): string {
+  const finished = result.runs.filter((r) => !r.stuck)
+  const kinds: {kind: string; title: string; run: RunResult | null}[] = [
+    {kind: 'divergent', title: 'An order that left the stores divergent', run: result.witnessRun ?? shortest(finished.filter((r) => r.divergent))},
+    {kind: 'stale', title: 'An order with stale reads only (the stores agree at the end)', run: shortest(finished.filter((r) => !r.divergent && r.staleReads > 0 && r.dirtyReads === 0))},
+    {kind: 'dirty', title: 'An order with dirty reads', run: shortest(finished.filter((r) => !r.divergent && r.dirtyReads > 0))},
+    {kind: 'consistent', title: 'A consistent order', run: shortest(finished.filter((r) => r.verdict.word === 'consistent'))},
+  ]
+  const examples = kinds.filter((k) => k.run !== null).map((k, i) => `<div class="example" data-kind="${k.kind}"><h3>${escape(k.title)}</h3>${renderRun(k.run!, `${id}-${i + 1}`, null)}</div>`)
+  const mismatches = result.mismatches.map((m) => `<li>${escape(m)}</li>`).join('')
+  return `<section class="explore" id="${id}" data-scenario="${escape(result.scenario)}">
+<h2>${escape(result.scenario)} <small>(${escape(result.strategy)})</small></h2>
+<p class="counts">${escape(countsText(result))}${result.complete ? '' : ' (the search stopped early: these are lower bounds)'}.</p>
+${mismatches ? `<ul class="mismatches">${mismatches}</ul>` : ''}
+${examples.join('\n')}
+</section>`
+}
+
+/** "1 of 10 orders diverged; 2 read stale data; 7 consistent". */
+export function countsText(result: ExploreResult): string {
+  const total = result.orders
+  const consistent = result.runs.filter((r) => !r.stuck && r.verdict.word === 'consistent').length
+  const parts = [`${result.divergentOrders} of ${plural(total, result.mode === 'random' ? 'sampled order' : 'order')} diverged`]
+  if (result.staleOrders > 0) parts.push(`${result.staleOrders} read stale data`)
+  if (result.dirtyOrders > 0) parts.push(`${result.dirtyOrders} read dirty data`)
+  if (result.impossibleOrders > 0) parts.push(`${result.impossibleOrders} could not finish`)
+  parts.push(`${consistent} consistent`)
+  return parts.join('; ')
+}
+
+function shortest(runs: readonly RunResult[]): RunResult | null {
+  const switches = (r: RunResult) => r.order.filter((t, i) => i > 0 && t.split(':')[0] !== r.order[i - 1]!.split(':')[0]).length
+  return [...runs].sort((a, b) => a.steps.length - b.steps.length || switches(a) - switches(b))[0] ?? null
+}
+
+function renderRun(run: RunResult, id: string, heading: 'h2' | null): string {
   const verdict = verdictOf(run)
-  const actors = [...new Set(run.steps.map((s) => s.actor))].sort()
-  const states = stateAfterEachStep(run)
-  const divergedStep = divergedAt(states, run.steps)
-  // Rows in the order the steps took effect (as the terminal timeline has them).
-  const rowOf = new Map(inEffectOrder(run.steps).map((step, row) => [step.index, row]))
-  const diverged = divergedStep === null ? null : rowOf.get(divergedStep)!
-  const width = actors.length * LANE + 2 * STATE + 40
-  const height = TOP + (run.steps.length + 1) * ROW + 10
-  const stateX = actors.length * LANE + 20
-  const lanes = actors
-    .map((actor, i) => {
-      const x = i * LANE
-      const steps = run.steps
-        .filter((s) => s.actor === actor)
-        .map((s) => {
-          const y = TOP + (rowOf.get(s.index)! + 1) * ROW
-          const failed = s.type !== 'ok'
-          return `<g class="step${failed ? ' failed' : ''}"><rect x="${x + 6}" y="${y - 22}" width="${LANE - 12}" height="${ROW - 8}" rx="6"></rect><text x="${x + 14}" y="${y - 4}">${escape(fit(`${s.step} ${describeStep(s)}`, 26))}</text></g>`
-        })
-        .join('')
-      return `<g class="lane" data-actor="${escape(actor)}"><line x1="${x + LANE / 2}" y1="${TOP - 8}" x2="${x + LANE / 2}" y2="${height - 6}" stroke="#ddd"></line><text class="lane-head" x="${x + 10}" y="20">actor ${escape(actor)}</text>${steps}</g>`
+  const story = tellRace(run, {width: 12})
+  const reads = run.reads.length > 0 ? `<ul class="reads">${run.reads.map((r) => `<li class="${r.anomaly}">${escape(readWords(r))}</li>`).join('')}</ul>` : ''
+  const views = Object.entries(run.views ?? {})
+    .map(([actor, value]) => {
+      const stale = value !== null && !sameValue(value, run.db)
+      return `<li class="${stale ? 'divergent' : ''}">${escape(actor)}'s in-process cache: ${escape(show(value))}${stale ? ' (not MySQL\'s: it serves the old value)' : ''}</li>`
     })
     .join('')
-  const stateRows = [
-    `<text class="state" x="${stateX}" y="${TOP - 4}">${show(run.initial.db)}</text><text class="state" x="${stateX + STATE}" y="${TOP - 4}">${show(run.initial.cache)}</text>`,
-    ...run.steps.map((s) => {
-      const state = states[s.index]!
-      const y = TOP + (rowOf.get(s.index)! + 1) * ROW - 4
-      const cls = state.cache !== null && state.cache !== state.db ? 'state disagree' : 'state'
-      return `<text class="${cls}" x="${stateX}" y="${y}">${show(state.db)}</text><text class="${cls}" x="${stateX + STATE}" y="${y}">${show(state.cache)}</text>`
-    }),
-  ].join('')
-  const marker =
-    diverged === null
-      ? ''
-      : `<g class="diverged"><line x1="0" y1="${TOP + (diverged + 1) * ROW + 4}" x2="${width}" y2="${TOP + (diverged + 1) * ROW + 4}"></line><text x="${stateX}" y="${TOP + (diverged + 1) * ROW + 20}">diverged here</text></g>`
-  return `<section class="run" data-scenario="${escape(run.scenario)}">
-<h2>${escape(run.scenario)} <small>(${escape(run.strategy)})</small></h2>
-<p>Verdict: <span class="verdict ${verdict}">${VERDICT_WORDS[verdict]}</span>. Final state: MySQL ${show(run.db)}, Redis ${show(run.cache)}${run.staleReads ? `; stale reads ${run.staleReads}` : ''}${run.dirtyReads ? `; dirty reads ${run.dirtyReads}` : ''}.</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="swimlane of ${escape(run.scenario)}">
-<text class="lane-head" x="${stateX}" y="20">MySQL</text><text class="lane-head" x="${stateX + STATE}" y="20">Redis</text>
-${lanes}${stateRows}${marker}
-</svg>
-<p>Replay: <code>${escape(replayCommand(run))}</code></p>
+  return `<section class="run" id="${id}" data-scenario="${escape(run.scenario)}" tabindex="0">
+${heading === null ? '' : `<${heading}>${escape(run.scenario)} <small>(${escape(run.strategy)})</small></${heading}>\n`}<p>Verdict: <span class="verdict ${verdict}">${VERDICT_WORDS[verdict]}</span>. Final state: MySQL ${escape(show(run.db))}, Redis ${escape(show(run.cache))}${run.staleReads ? `; stale reads ${run.staleReads}` : ''}${run.dirtyReads ? `; dirty reads ${run.dirtyReads}` : ''}.</p>
+${views ? `<ul class="views">${views}</ul>` : ''}
+<div class="controls"><button type="button" class="back" aria-label="back one step">◀ back</button><button type="button" class="forward" aria-label="forward one step">forward ▶</button><span class="position" aria-live="polite"></span></div>
+<div class="now" aria-live="polite"><span class="store">MySQL <b class="db"></b></span><span class="store">Redis <b class="cache"></b></span><span class="what"></span></div>
+${renderRace(story)}
+${reads}
+<p class="replay">Replay: <code>${escape(replayCommand(run))}</code></p>
 </section>`
+}
+
+function renderRace(story: RaceStory): string {
+  const head = `<tr><th>#</th>${story.actors.map((a) => `<th class="lane-head" data-actor="${escape(a)}">${escape(a)}</th>`).join('')}<th>MySQL</th><th>Redis</th><th>what it means</th></tr>`
+  const named = (value: Value) => (story.names.has(show(value)) ? `${story.names.get(show(value))} = ${show(value)}` : show(value))
+  const start = `<tr class="row start" data-row="0" data-db="${attr(named(story.initial.db))}" data-cache="${attr(named(story.initial.cache))}" data-what="start"><td>start</td>${story.actors.map(() => '<td></td>').join('')}<td class="value">${escape(story.show(story.initial.db))}</td><td class="value">${escape(story.show(story.initial.cache))}</td><td></td></tr>`
+  const rows = story.rows.map((row, i) => {
+    const {step} = row
+    const failed = step.type !== 'ok'
+    const sent = row.sentAs === null ? '' : ` <span class="sent">(sent as #${row.sentAs}, took effect here)</span>`
+    const label = `<div class="label step${failed ? ' failed' : ''}"><span class="name">${escape(step.step)}</span>${row.text === '' ? '' : ` ${escape(row.text)}`}${sent}</div>`
+    const lanes = story.actors.map((a) => `<td class="lane">${a === step.actor ? label : ''}</td>`).join('')
+    const marks = [
+      ...(row.divergedWhy === null ? [] : [`<div class="label mark diverged"><b>diverged for good:</b> ${escape(row.divergedWhy)}</div>`]),
+      ...row.reads.map((r) => `<div class="label mark ${r.anomaly}-read">${escape(readWords(r, story.show))}</div>`),
+      ...(row.divergedWhy === null && row.disagree ? ['<div class="label mark disagree">the stores disagree</div>'] : []),
+    ]
+    const what = [`${step.actor} ${step.step} ${row.text}`.trim(), ...(row.divergedWhy === null ? [] : [`diverged for good: ${row.divergedWhy}`]), ...row.reads.map((r) => readWords(r, story.show))].join(' · ')
+    const cls = ['row', ...(row.divergedWhy === null ? [] : ['diverged']), ...(row.reads.length > 0 ? ['read-anomaly'] : [])].join(' ')
+    const valueCls = row.disagree ? 'value disagree' : 'value'
+    return `<tr class="${cls}" data-row="${i + 1}" data-actor="${escape(step.actor)}" data-db="${attr(named(row.state.db))}" data-cache="${attr(named(row.state.cache))}" data-what="${attr(what)}"><td>${i + 1}</td>${lanes}<td class="${valueCls}">${escape(story.show(row.state.db))}</td><td class="${valueCls}">${escape(story.show(row.state.cache))}</td><td class="marks">${marks.join('')}</td></tr>`
+  })
+  const legend = story.names.size === 0 ? '' : `<ul class="names">${[...story.names].map(([text, name]) => `<li><b>${escape(name)}</b> = <code>${escape(text)}</code></li>`).join('')}</ul>`
+  return `${legend}<div class="race-wrap"><table class="race"><thead>${head}</thead><tbody>${start}${rows.join('')}</tbody></table></div>`
 }
 
 const VERDICT_WORDS: Record<ReturnType<typeof verdictOf>, string> = {
@@ -111,8 +170,8 @@ function show(value: Value): string {
   return value === null ? '–' : formatValue(value, Infinity)
 }
 
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`
+function attr(text: string): string {
+  return escape(text)
 }
 
 function escape(text: string): string {

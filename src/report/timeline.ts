@@ -1,75 +1,84 @@
 import chalk from 'chalk'
 
-import type {Value} from '../history/types.js'
-import {formatValue, sameValue} from '../history/value.js'
-import {divergedAt, inEffectOrder, stateAfterEachStep} from './store-model.js'
 import type {RunResult} from '../run/result.js'
-import {describeStep} from './describe-step.js'
 import {replayCommand} from './history-lines.js'
-import {showValue} from './verdict.js'
+import {readWords, tellRace} from './race-story.js'
+import {terminalWidth, wrapText} from './terminal-width.js'
 
-const WIDTH = 80
+const STORE = 7
 
 /**
- * A terminal swimlane: one column per actor, one row per step in the order the servers saw them,
- * with what each step read or wrote, the stores' values after it, and the step after which they
- * diverged for good. Fits 80 columns.
+ * A terminal swimlane: one column per actor (A2 before A10), one row per step in the order the
+ * steps took effect, with what each step read or wrote (wrapped, never cut), the stores' values
+ * after it, the step that made them disagree for good and why, and the stale or dirty reads on
+ * the step that returned them. Fits the terminal's width, or 80 columns.
  */
-export function renderTimeline(run: RunResult): string {
-  const {initial} = run
-  const actors = [...new Set(run.steps.map((s) => s.actor))].sort()
-  const states = stateAfterEachStep(run)
-  const diverged = divergedAt(states, run.steps)
-  const fixed = 2 + 4 + 7 + 7 + 11
-  const lane = Math.max(10, Math.floor((WIDTH - fixed) / Math.max(1, actors.length)))
-  const cell = (text: string) => fit(text, lane - 1).padEnd(lane)
+export function renderTimeline(run: RunResult, options: {width?: number} = {}): string {
+  const width = options.width ?? terminalWidth()
   // Values too wide for a store column (an app's JSON) get short names, spelled out below.
-  const names = shortNames([initial.db, initial.cache, ...run.steps.flatMap((s) => [states[s.index]!.db, states[s.index]!.cache])])
-  const showPlain = (value: Value) => names.get(formatValue(value, Infinity)) ?? plain(value)
+  const story = tellRace(run, {width: STORE - 1})
+  const {actors} = story
+  const marks = story.rows.map((row) => (row.divergedWhy !== null ? '◀ diverged' : row.reads.length > 0 ? `◀ ${row.reads[0]!.anomaly} read` : row.disagree ? '≠' : ''))
+  const markWidth = Math.max('start'.length, ...marks.map((m) => m.length))
+  const fixed = 2 + 4 + 2 * STORE + markWidth
+  // Too many actors for a lane each: one column of steps, each with its actor's name.
+  const lanes = Math.floor((width - fixed) / Math.max(1, actors.length)) >= 8
+  const actorWidth = Math.max(...actors.map((a) => a.length)) + 1
+  const lane = lanes ? Math.floor((width - fixed) / Math.max(1, actors.length)) : Math.max(10, width - fixed - actorWidth)
+  const store = (text: string) => text.padEnd(STORE)
+  const numberOf = new Map(story.rows.map((row, i) => [row.step.index, i + 1]))
 
   const lines = [
-    `${chalk.bold(run.scenario)} ${chalk.dim(`(${run.strategy})`)}: MySQL ${showValue(run.db, 'no row')}, Redis ${showValue(run.cache, 'no key')}` +
-      (run.divergent ? chalk.red(' — divergent') : ''),
-    chalk.bold(`  ${'#'.padStart(3)} ${actors.map(cell).join('')}${'MySQL'.padEnd(7)}${'Redis'.padEnd(7)}`),
-    chalk.dim(`  ${''.padStart(3)} ${actors.map(() => cell('')).join('')}${showPlain(initial.db).padEnd(7)}${showPlain(initial.cache).padEnd(7)}start`),
+    ...wrapText(`${run.scenario} (${run.strategy}): MySQL ${run.db === null ? 'no row' : story.show(run.db)}, Redis ${run.cache === null ? 'no key' : story.show(run.cache)}${run.divergent ? ' — divergent' : ''}`, width).map((line, i) =>
+      i === 0 ? line.replace(run.scenario, chalk.bold(run.scenario)).replace(' — divergent', chalk.red(' — divergent')) : line,
+    ),
+    chalk.bold(`  ${'#'.padStart(3)} ${lanes ? actors.map((a) => a.padEnd(lane)).join('') : `${''.padEnd(actorWidth)}${'step'.padEnd(lane)}`}${store('MySQL')}${store('Redis')}`.trimEnd()),
+    chalk.dim(`  ${''.padStart(3)} ${''.padEnd(lanes ? lane * actors.length : actorWidth + lane)}${store(story.show(story.initial.db))}${store(story.show(story.initial.cache))}start`),
   ]
-  // Rows in the order the steps took effect, so that each row's store values follow from the rows above.
-  const rows = inEffectOrder(run.steps)
-  for (const [row, step] of rows.entries()) {
-    const waited = run.steps.some((other) => other.startMs > step.startMs && step.endMs !== null && other.startMs < step.endMs && other.actor !== step.actor)
-    const text = `${step.step} ${describeStep(step)}${waited ? ' (waited)' : ''}`.trim()
-    const lanes = actors.map((actor) => (actor === step.actor ? paint(cell(text), step.type) : cell(''))).join('')
-    const state = states[step.index]!
-    const disagree = state.cache !== null && !sameValue(state.cache, state.db)
-    const marker = step.index === diverged ? chalk.red.bold('◀ diverged') : disagree ? chalk.yellow('≠') : ''
-    lines.push(`  ${String(row + 1).padStart(3)} ${lanes}${showPlain(state.db).padEnd(7)}${showPlain(state.cache).padEnd(7)}${marker}`.trimEnd())
+  for (const [i, row] of story.rows.entries()) {
+    const {step} = row
+    const sent = row.sentAs === null ? '' : ` (sent #${row.sentAs})`
+    const text = `${step.step} ${row.text}${sent}`.trim()
+    const wrapped = wrapText(text, lane - 1)
+    const mark = marks[i]!
+    const painted = row.divergedWhy !== null ? chalk.red.bold(mark) : chalk.yellow(mark)
+    for (const [n, part] of wrapped.entries()) {
+      const cell = step.type === 'ok' ? part.padEnd(lane) : chalk.red(part.padEnd(lane))
+      const body = lanes ? actors.map((actor) => (actor === step.actor ? cell : ''.padEnd(lane))).join('') : `${(n === 0 ? step.actor : '').padEnd(actorWidth)}${cell}`
+      const head = n === 0 ? String(i + 1).padStart(3) : ''.padStart(3)
+      const tail = n === 0 ? `${store(story.show(row.state.db))}${store(story.show(row.state.cache))}${painted}` : ''
+      lines.push(`  ${head} ${body}${tail}`.trimEnd())
+    }
   }
-  lines.push(chalk.dim('  rows: in the order the steps took effect · ≠ the stores disagree'))
-  for (const [text, name] of names) lines.push(chalk.dim(fit(`  ${name} = ${text}`, WIDTH)))
-  for (const read of run.reads) {
-    lines.push(chalk.yellow(fit(`  ${read.anomaly} read: ${read.actor} got ${showPlain(read.value)}; MySQL had committed ${showPlain(read.latest)}`, WIDTH)))
+  const note = (text: string, paint: (s: string) => string) => {
+    for (const [n, part] of wrapText(text, width - 4).entries()) lines.push(paint(`${n === 0 ? '  ' : '    '}${part}`))
   }
-  lines.push(chalk.dim(fit(`  replay: ${replayCommand(run)}`, Infinity)))
+  note('rows: in the order the steps took effect · ≠ the stores disagree', chalk.dim)
+  for (const [text, name] of story.names) note(`${name} = ${text}`, chalk.dim)
+  for (const row of story.rows) {
+    if (row.divergedWhy !== null) note(`◀ diverged for good at ${numberOf.get(row.step.index)}: ${row.divergedWhy}`, chalk.red)
+    for (const read of row.reads) note(`◀ ${numberOf.get(row.step.index)}: ${readWords(read, story.show)}`, chalk.yellow)
+  }
+  for (const line of wrapReplay(replayCommand(run), width)) lines.push(chalk.dim(line))
   return lines.join('\n')
 }
 
-function paint(text: string, type: string): string {
-  return type === 'ok' ? text : chalk.red(text)
-}
-
-function plain(value: Value): string {
-  return value === null ? '–' : formatValue(value, Infinity)
-}
-
-/** v1, v2, … for each distinct value wider than a store column, in the order met; empty when all fit. */
-function shortNames(values: readonly Value[]): Map<string, string> {
-  const texts = values.map((v) => plain(v))
-  const names = new Map<string, string>()
-  if (texts.every((t) => t.length <= 6)) return names
-  for (const text of texts) if (text !== '–' && !names.has(text)) names.set(text, `v${names.size + 1}`)
-  return names
-}
-
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`
+/**
+ * The replay command, broken at spaces with a backslash when it is wider than the terminal: a
+ * shell joins the lines again (inside the quotes too), and --order reads any spacing.
+ */
+function wrapReplay(command: string, width: number): string[] {
+  const text = `  replay: ${command}`
+  if (text.length <= width) return [text]
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.trimStart().split(' ')) {
+    const indent = lines.length === 0 ? '  ' : '      '
+    if (line !== '' && indent.length + line.length + 1 + word.length + 2 > width) {
+      lines.push(`${indent}${line} \\`)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  lines.push(`${lines.length === 0 ? '  ' : '      '}${line}`)
+  return lines
 }

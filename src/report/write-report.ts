@@ -4,13 +4,17 @@ import path from 'node:path'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 
-/** Writes a report file, with a one-line error that names the file when it cannot. */
+/**
+ * Writes a report file, with a one-line error that names the file when it cannot, and says
+ * "wrote FILE" on stderr (stdout stays the report, or the JSON) so a user knows where to look.
+ */
 export async function writeReport(file: string, text: string): Promise<void> {
   try {
     await writeFile(file, text)
   } catch (error) {
     throw new BadInputError(`cannot write ${file} (${(error as {code?: string}).code ?? String(error)})`)
   }
+  process.stderr.write(`wrote ${file}\n`)
 }
 
 /** Checks before any work is done that a report can be written there: its folder exists and takes files. */

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {chromium} from 'playwright-core'
+import {type Browser, chromium, type Page} from 'playwright-core'
 
 import {CLI, removeTestData, runCli, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
 
 let dir: string
+const root = path.resolve(path.dirname(CLI), '..')
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cachesim-classroom-'))
@@ -31,12 +32,25 @@ describe('--timeline', () => {
     assert.match(timeline, /^\s+7\s+db\.commit\s+99\s+100\s+◀ diverged$/m)
     const rows = timeline.split('\n').filter((l) => /^\s+\d+ /.test(l) && !l.endsWith('start'))
     assert.equal(rows.length, 7)
-    for (const line of timeline.split('\n').filter((l) => !l.includes('replay:'))) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    for (const line of timeline.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    assert.match(timeline, /◀ diverged for good at 7: A's db\.commit made MySQL 99 after B's cache\.set\s+put 100 in Redis: no later step removes Redis's 100/)
+  })
+
+  it('too many actors for a lane each: one column of steps with their actor; every line fits 80 columns, nothing cut', async () => {
+    const file = path.join(dir, 'ten-readers.yaml')
+    const actors = Array.from({length: 10}, (_, i) => `  A${i + 1}: { op: read }`).join('\n')
+    await writeFile(file, `name: ten-readers\nstrategy: update-then-delete\ninitial: { db: 100, cache: null }\nactors:\n${actors}\n  W: { op: write, value: 99 }\n`)
+    const result = await runCli(['run', file, '--timeline'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^\s+#\s+step\s+MySQL\s+Redis$/m)
+    assert.match(result.stdout, /^\s+\d+ A10 db\.select read \d+/m)
+    for (const line of result.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    assert.doesNotMatch(result.stdout, /…/, 'nothing cut')
   })
 })
 
 describe('--step', () => {
-  it('waits for Enter before each step in a real terminal, showing the next step and both stores', async () => {
+  it('waits for Enter before each step in a real 80-column terminal, showing the next step, both stores and what the last step changed', async () => {
     const session = `cachesim-step-${process.pid}`
     const env = `CACHESIM_MYSQL_URL=${testMysqlUrl} CACHESIM_REDIS_URL=${testRedisUrl} CACHESIM_PREFIX=${testPrefix} NO_COLOR=1`
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
@@ -48,23 +62,24 @@ describe('--step', () => {
       }
       assert.fail(`the terminal never showed ${pattern}:\n${screen()}`)
     }
-    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', `${env} ${process.execPath} ${CLI} run utd-cold-cache-refill --step; echo EXIT=$?; sleep 60`)
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '50', `${env} ${process.execPath} ${CLI} run utd-cold-cache-refill --step; echo EXIT=$?; sleep 60`)
     try {
-      await waitFor(/step 1 of 5 {2}next: B cache\.get {3}now: MySQL 100, Redis –/)
+      await waitFor(/step 1 of 5 {2}next: B cache\.get\s*\n {2}now: MySQL 100, Redis –\s*\n {2}\[Enter\] go/)
       // Nothing moves until Enter is pressed.
       await new Promise((resolve) => setTimeout(resolve, 500))
       assert.doesNotMatch(screen(), /step 2 of 5/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/step 2 of 5 {2}next: B db\.select/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 3 of 5 {2}next: A db\.update → 99 {3}now: MySQL 100, Redis –/)
+      await waitFor(/step 3 of 5 {2}next: A db\.update → 99\s*\n {2}now: MySQL 100, Redis –\s*\n/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 4 of 5 {2}next: A cache\.del {3}now: MySQL 99, Redis –/)
+      await waitFor(/step 4 of 5 {2}next: A cache\.del\s*\n {2}now: MySQL 99, Redis – {2}\(MySQL was 100\)/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/step 5 of 5 {2}next: B cache\.set → 100/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/EXIT=0/)
       assert.match(screen(), /5\s+cache\.set → 100\s+99\s+100\s+◀ diverged/)
+      assert.match(screen(), /◀ diverged for good at 5:\s+B's\s+cache\.set\s+of\s+100\s+landed\s+after\s+A's\s+cache\.del:\s+nothing\s+will\s+remove\s+it/)
     } finally {
       tmux('kill-session', '-t', session)
     }
@@ -77,42 +92,177 @@ describe('--step', () => {
   })
 })
 
-describe('--html', () => {
-  it('writes one self-contained page that a real browser loads without errors, one lane per actor', async () => {
-    const file = path.join(dir, 'races.html')
-    const result = await runCli(['run', 'update-then-update', '--html', file])
-    assert.equal(result.code, 0, result.stderr)
-    const html = await readFile(file, 'utf8')
-    assert.doesNotMatch(html, /(src|href)=["']https?:/, 'no network fetches')
+describe('--html: the classroom page, read in a real browser', () => {
+  let browser: Browser
+
+  before(async () => {
     const executablePath = findChromium()
     assert.ok(executablePath, 'a Chromium is needed for this test: apt-get install chromium, or npx playwright-core install chromium, or CACHESIM_CHROMIUM=/path/to/chrome (see the README\'s Set-up)')
-    const browser = await chromium.launch({
+    browser = await chromium.launch({
       executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     })
-    try {
-      const page = await browser.newPage()
-      const problems: string[] = []
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text())
-      })
-      page.on('pageerror', (error) => problems.push(error.message))
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) problems.push(`fetched ${request.url()}`)
-      })
-      await page.goto(`file://${file}`)
-      assert.deepEqual(problems, [])
-      const runs = await page.locator('section.run').count()
-      assert.equal(runs, 3, 'one section per run')
-      const lanes = await page.locator('section.run[data-scenario="uu-two-writers"] svg g.lane').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-actor')))
-      assert.deepEqual(lanes, ['A', 'B'])
-      assert.equal(await page.locator('section.run[data-scenario="uu-two-writers"] .verdict').textContent(), 'divergent')
-      assert.equal(await page.locator('section.run[data-scenario="uu-two-writers"] g.diverged').count(), 1)
-      const box = await page.locator('section.run[data-scenario="uu-two-writers"] svg').boundingBox()
-      assert.ok(box && box.width > 300 && box.height > 100, 'the swimlane is drawn')
-    } finally {
-      await browser.close()
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  /** Opens a page and fails on any console error, script error or request that leaves the file. */
+  async function open(file: string): Promise<{page: Page; problems: string[]}> {
+    const page = await browser.newPage({viewport: {width: 1100, height: 900}})
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
+    page.on('pageerror', (error) => problems.push(error.message))
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file:')) problems.push(`fetched ${request.url()}`)
+    })
+    await page.goto(`file://${file}`)
+    return {page, problems}
+  }
+
+  it('a teacher steps a race back and forth; the step that made the stores disagree for good says why; stale reads sit on their step; no label overlaps or is cut', async () => {
+    const races = path.join(dir, 'lesson')
+    await mkdir(races)
+    for (const name of ['utd-cold-cache-refill', 'utd-crash-before-delete', 'uu-cache-set-fails', 'dcl-three-readers']) {
+      await copyFile(path.join(root, 'scenarios', `${name}.yaml`), path.join(races, `${name}.yaml`))
     }
+    const file = path.join(dir, 'lesson.html')
+    const result = await runCli(['run', races, '--html', file])
+    // Real-time delays land as their expect: says almost always; what is checked here is the page.
+    assert.ok(result.code === 0 || result.code === 1, result.stderr)
+    assert.match(result.stderr, new RegExp(`^wrote ${file.replaceAll('.', '\\.')}$`, 'm'))
+    const {page, problems} = await open(file)
+    assert.deepEqual(problems, [])
+
+    // An index leads to every race.
+    assert.deepEqual((await page.locator('nav.index a').allTextContents()).sort(), ['dcl-three-readers', 'utd-cold-cache-refill', 'utd-crash-before-delete', 'uu-cache-set-fails'])
+    assert.equal(await page.locator('section.run').count(), 4)
+
+    // Stepping: the panel shows both stores after the current step; ← and → and the buttons move it.
+    const race = page.locator('section.run[data-scenario="utd-cold-cache-refill"]')
+    const now = async () => ({db: await race.locator('.now .db').textContent(), cache: await race.locator('.now .cache').textContent(), at: await race.getAttribute('data-at')})
+    assert.deepEqual(await now(), {db: '100', cache: '–', at: '0'})
+    await race.locator('button.forward').click()
+    assert.equal((await now()).at, '1')
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight')
+    assert.deepEqual(await now(), {db: '99', cache: '100', at: '5'})
+    assert.match((await race.locator('.now .what').textContent())!, /after step 5: B cache\.set → 100 · diverged for good: B's cache\.set of 100 landed after A's cache\.del: nothing will remove it/)
+    assert.ok(await race.locator('button.forward').isDisabled(), 'no step after the last')
+    await page.keyboard.press('ArrowLeft')
+    assert.deepEqual(await now(), {db: '99', cache: '–', at: '4'})
+    assert.equal(await race.locator('tr.current').getAttribute('data-row'), '4')
+    assert.equal(await race.locator('tr.future').count(), 1, 'the steps still to come are faded')
+    await page.keyboard.press('Home')
+    assert.deepEqual(await now(), {db: '100', cache: '–', at: '0'})
+
+    // The mark sits on the step that made the disagreement permanent, in words.
+    const marked = race.locator('tr.diverged')
+    assert.equal(await marked.count(), 1)
+    assert.equal(await marked.getAttribute('data-actor'), 'B')
+    assert.match((await marked.locator('.label.step').textContent())!, /^cache\.set → 100$/)
+    const failed = page.locator('section.run[data-scenario="uu-cache-set-fails"] tr.diverged')
+    assert.match((await failed.locator('.label.step').textContent())!, /^cache\.set failed: injected fault/)
+    assert.match((await failed.locator('.mark.diverged').textContent())!, /A's cache\.set failed \(injected fault: cache\.set failed\): nothing else removes Redis's 100, which is not MySQL's 99/)
+    const crash = page.locator('section.run[data-scenario="utd-crash-before-delete"]')
+    assert.match((await crash.locator('tr.diverged .mark.diverged').textContent())!, /A's db\.update made MySQL 99 while Redis still holds 100, then A crashed/)
+    // The stale read is marked on the step that returned it.
+    const stale = crash.locator('tr.read-anomaly')
+    assert.equal(await stale.count(), 1)
+    assert.equal(await stale.getAttribute('data-actor'), 'B')
+    assert.match((await stale.locator('.label.step').textContent())!, /^cache\.get hit 100$/)
+    assert.equal(await stale.locator('.mark.stale-read').textContent(), 'stale read: B got 100 while MySQL had committed 99')
+
+    // Three lanes, in order; a step that waited says when it was sent.
+    const readers = page.locator('section.run[data-scenario="dcl-three-readers"]')
+    assert.deepEqual(await readers.locator('th.lane-head').allTextContents(), ['A', 'B', 'C'])
+    const waited = await readers.locator('.label.step:has(.sent)').allTextContents()
+    assert.ok(waited.some((text) => /^lock\.acquire \(sent as #\d+, took effect here\)$/.test(text)), `a lock.acquire that waited for C's lock: ${waited.join(' | ')}`)
+
+    // Every label box is whole and overlaps no other box, after stepping to the end of every race.
+    for (const section of await page.locator('section.run').all()) {
+      await section.locator('button.forward').click()
+      await page.keyboard.press('End')
+    }
+    const boxes = await page.locator('section.run .label, section.run td.value').evaluateAll((elements) =>
+      elements.map((e) => {
+        const r = e.getBoundingClientRect()
+        return {text: e.textContent ?? '', x: r.x, y: r.y, w: r.width, h: r.height, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1}
+      }),
+    )
+    assert.ok(boxes.length > 40, `labels found: ${boxes.length}`)
+    for (const box of boxes) {
+      assert.ok(!box.cut && !box.text.includes('…'), `cut: ${box.text}`)
+      assert.ok(box.w > 0 && box.h > 0, `not shown: ${box.text}`)
+    }
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const overlap = a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5
+        assert.ok(!overlap, `"${a.text}" overlaps "${b.text}"`)
+      }
+    }
+
+    const shot = path.join(dir, 'lesson.png')
+    await crash.screenshot({path: shot})
+    const png = await readFile(shot)
+    assert.ok(png.length > 5000 && png.subarray(1, 4).toString() === 'PNG', 'a screenshot of the race')
+    await page.close()
+  })
+
+  it('explore: the counts, and one steppable order per kind of outcome', async () => {
+    const file = path.join(dir, 'explore.html')
+    const result = await runCli(['explore', 'utd-cold-cache-refill', '--html', file])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /^wrote .*explore\.html$/m)
+    const {page, problems} = await open(file)
+    assert.deepEqual(problems, [])
+    assert.equal(await page.locator('section.explore .counts').textContent(), '1 of 10 orders diverged; 9 consistent.')
+    assert.deepEqual(await page.locator('section.explore .example').evaluateAll((es) => es.map((e) => e.getAttribute('data-kind'))), ['divergent', 'consistent'])
+    const consistent = page.locator('.example[data-kind="consistent"] section.run')
+    await consistent.locator('button.forward').click()
+    await page.keyboard.press('End')
+    assert.equal(await consistent.locator('.now .db').textContent(), '99')
+    assert.equal(await consistent.locator('.now .cache').textContent(), '99')
+    assert.equal(await consistent.locator('tr.diverged').count(), 0)
+    await page.close()
+
+    const staleFile = path.join(dir, 'stale.html')
+    assert.equal((await runCli(['explore', 'utd-stale-read-window', '--html', staleFile])).code, 0)
+    const stale = await open(staleFile)
+    assert.equal(await stale.page.locator('section.explore .counts').textContent(), '0 of 3 orders diverged; 1 read stale data; 2 consistent.')
+    assert.deepEqual(await stale.page.locator('section.explore .example').evaluateAll((es) => es.map((e) => e.getAttribute('data-kind'))), ['stale', 'consistent'])
+    assert.equal(await stale.page.locator('.example[data-kind="stale"] tr.read-anomaly .mark.stale-read').count(), 1)
+    await stale.page.close()
+  })
+})
+
+describe('check --markdown', () => {
+  it('draws each failing or divergent race as a Mermaid sequence diagram a code host shows in the PR', async () => {
+    const races = path.join(dir, 'pr')
+    await mkdir(races)
+    await copyFile(path.join(root, 'scenarios', 'uu-cache-set-fails.yaml'), path.join(races, 'uu-cache-set-fails.yaml'))
+    await copyFile(path.join(root, 'scenarios', 'utd-normal-order.yaml'), path.join(races, 'utd-normal-order.yaml'))
+    const markdown = path.join(dir, 'pr.md')
+    const result = await runCli(['check', races, '--markdown', markdown])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /^wrote .*pr\.md$/m)
+    const md = await readFile(markdown, 'utf8')
+    const diagrams = [...md.matchAll(/^#### `([^`]+)`: (.*)\n\n```mermaid\n([^]*?)\n```$/gm)]
+    assert.deepEqual(diagrams.map((d) => d[1]), ['uu-cache-set-fails'], 'the consistent race is not drawn')
+    assert.deepEqual(diagrams[0]![3]!.split('\n'), [
+      'sequenceDiagram',
+      '  participant A as A',
+      '  participant MySQL',
+      '  participant Redis',
+      '  Note over MySQL,Redis: start: MySQL 100, Redis 100',
+      '  A->>MySQL: db.update → 99',
+      '  Note over MySQL,Redis: MySQL 99, Redis 100',
+      '  A-xRedis: cache.set failed: injected fault: cache.set failed',
+      "  Note over A,Redis: diverged for good: A's cache.set failed (injected fault: cache.set failed): nothing else removes Redis's 100, which is not MySQL's 99",
+    ])
+    assert.match(md, /Replay: `cachesim run \S+uu-cache-set-fails\.yaml --order "A:db\.update A:cache\.set"`/)
   })
 })
 
