@@ -32,7 +32,7 @@ export const STYLE = `
   .label.mark.stale-read, .label.mark.dirty-read { color: #b26a00; font-weight: 600; }
   .label.mark.disagree { color: #8a6d3b; }
   tr.diverged td { border-bottom: 2px solid #c62828; }
-  tr.future { opacity: .28; }
+  tr.future { opacity: .28; } tr.future.diverged td { border-bottom-color: #f3d0d0; }
   tr.current td { background: #fff8d6; }
   ul.names { list-style: none; padding: 0; margin: .2rem 0 .5rem; } ul.names li { overflow-wrap: anywhere; }
   ul.reads li.stale, ul.reads li.dirty { color: #b26a00; }

@@ -74,7 +74,13 @@ export function readWords(read: ReadFinding, show: (value: Value) => string = sa
  */
 function divergenceMark(run: RunResult, states: ModelState[], ordered: StepRecord[], show: (value: Value) => string): {index: number; why: string} | null {
   const since = divergedAt(states, run.steps)
-  if (since === null) return null
+  if (since === null) {
+    // Redis and MySQL agree, but an actor's in-process cache does not: it serves the old value.
+    const held = Object.entries(run.views ?? {}).filter(([, v]) => v !== null && !sameValue(v, run.db))
+    if (held.length === 0 || ordered.length === 0) return null
+    const views = held.map(([actor, v]) => `${actor}'s in-process cache still holds ${show(v)}`).join(', ')
+    return {index: ordered.at(-1)!.index, why: `at the end ${views}, which is not MySQL's ${show(run.db)}: it serves that until it expires`}
+  }
   const from = ordered.findIndex((s) => s.index === since)
   const start = ordered[from]!
   const state = states[since]!
