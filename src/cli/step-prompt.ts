@@ -7,11 +7,12 @@ import {stripVTControlCharacters} from 'node:util'
 import chalk from 'chalk'
 
 import {BadInputError} from '../errors/bad-input-error.js'
+import {describeStep} from '../report/describe-step.js'
 import type {StepHook} from '../run/run-scenarios.js'
 
 /**
- * `--step`: before each step, shows what goes next, both stores' values now and what the step just
- * taken changed, in at most 80 columns, and waits for Enter. Ctrl-C stops the run as anywhere else.
+ * `--step`: before each step, shows what the step just taken returned and changed, what goes
+ * next and both stores' values now, in at most 80 columns, and waits for Enter. Ctrl-C stops the run as anywhere else.
  */
 export function createStepPrompt(signal: AbortSignal): {hook: StepHook; close: () => void} {
   if (!process.stdin.isTTY) {
@@ -19,15 +20,17 @@ export function createStepPrompt(signal: AbortSignal): {hook: StepHook; close: (
   }
   let lines: Interface | null = null
   let before: {db: Value; cache: Value} | null = null
-  const hook: StepHook = async (next, position, total, peek) => {
+  const hook: StepHook = async (next, position, total, peek, lastStep) => {
     lines ??= createInterface({input: process.stdin, terminal: false})
     const now = await peek()
     const width = Math.min(80, process.stdout.columns ?? 80)
     const sends = next.sends === null ? '' : ` → ${show(next.sends, 24)}`
-    // What the step just taken did to the stores; the timeline at the end says what each one returned.
+    // What the step just taken returned, and what it did to the stores.
     const changed = before === null ? '' : changes(before, now)
     before = now
+    const last = lastStep?.() ?? null
     const lines2 = [
+      ...(last ? [chalk.dim(`  ${last.actor} ${last.step}: ${describeStep(last) || 'ok'}`)] : []),
       `${chalk.dim(`step ${position + 1} of ${total}`)}  next: ${chalk.bold(`${next.actor} ${next.step}${sends}`)}`,
       `  now: MySQL ${show(now.db, 20)}, Redis ${show(now.cache, 20)}${changed}`,
       chalk.dim('  [Enter] go · Ctrl-C stop'),

@@ -96,7 +96,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
         return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
       }
   // An app's transactions are its own: cachesim cannot tell which rows they hold, so it asks the server.
+  const history = new History()
+  // --step shows what the step just taken returned: the last one that has ended.
+  const lastStep = () => pairSteps(history.entries).filter((s) => s.type !== 'pending').at(-1) ?? null
   const hooks = scheduleHooks(stores, observer, peek, app ? {holdsLocks: (actor) => app.holdsLocks(actor), threadsOf: (actor) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {})
+  hooks.lastStep = lastStep
   const schedule = options.schedule(hooks)
   // One step at a time, a TTL runs out only where the scenario pauses (see ttl-clock.ts).
   const clock = new TtlClock(schedule.kind !== 'delays')
@@ -132,7 +136,6 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     await replica.holdBack()
   }
 
-  const history = new History()
   const operations: OperationRecord[] = []
   const lockKind = options.lock ?? scenario.lock
   const mutex = new LocalMutex()

@@ -16,7 +16,7 @@ import type {Workbench} from './workbench.js'
 import {type StoreSource, Workbenches} from './workbenches.js'
 
 /** Called before each step of a stepped replay with what goes next, where, and how to read the stores. */
-export type StepHook = (next: PendingStep, position: number, total: number, peek: ScheduleHooks['peek']) => Promise<void>
+export type StepHook = (next: PendingStep, position: number, total: number, peek: ScheduleHooks['peek'], lastStep?: ScheduleHooks['lastStep']) => Promise<void>
 
 export interface RunScenariosOptions {
   stores: StoreSource
@@ -67,7 +67,7 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunS
                 kind: 'script',
                 selector: scriptSelector(replay),
                 ...hooks,
-                ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek)} : {}),
+                ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek, hooks.lastStep)} : {}),
               })
             : new DelaySchedule(scenario.delays, hooks.inProcessWaitMs),
         signal: options.signal,

@@ -1,4 +1,4 @@
-import type {ActorName, Value} from '../history/types.js'
+import type {ActorName, StepRecord, Value} from '../history/types.js'
 import type {ServerWaitProbe} from '../schedule/stepped.js'
 import type {StorePair} from './workbench.js'
 
@@ -8,6 +8,8 @@ export interface ScheduleHooks {
   unstick: (actors: readonly ActorName[]) => Promise<void>
   /** Reads both stores' current values (for `--step`, which shows them before each step). */
   peek: () => Promise<{db: Value; cache: Value}>
+  /** The step that ended last (for `--step`, which says what it returned). */
+  lastStep?: () => StepRecord | null
   /** For an app: how long an actor may be between steps before it counts as waiting in-process. */
   inProcessWaitMs?: number
 }

@@ -50,7 +50,7 @@ describe('--timeline', () => {
 })
 
 describe('--step', () => {
-  it('waits for Enter before each step in a real 80-column terminal, showing the next step, both stores and what the last step changed', async () => {
+  it('waits for Enter before each step in a real 80-column terminal, showing the next step, both stores, what the last step returned and what it changed', async () => {
     const session = `cachesim-step-${process.pid}`
     const env = `CACHESIM_MYSQL_URL=${testMysqlUrl} CACHESIM_REDIS_URL=${testRedisUrl} CACHESIM_PREFIX=${testPrefix} NO_COLOR=1`
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
@@ -69,9 +69,9 @@ describe('--step', () => {
       await new Promise((resolve) => setTimeout(resolve, 500))
       assert.doesNotMatch(screen(), /step 2 of 5/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 2 of 5 {2}next: B db\.select/)
+      await waitFor(/ {2}B cache\.get: miss\s*\nstep 2 of 5 {2}next: B db\.select/)
       tmux('send-keys', '-t', session, 'Enter')
-      await waitFor(/step 3 of 5 {2}next: A db\.update → 99\s*\n {2}now: MySQL 100, Redis –\s*\n/)
+      await waitFor(/ {2}B db\.select: read 100\s*\nstep 3 of 5 {2}next: A db\.update → 99\s*\n {2}now: MySQL 100, Redis –\s*\n/)
       tmux('send-keys', '-t', session, 'Enter')
       await waitFor(/step 4 of 5 {2}next: A cache\.del\s*\n {2}now: MySQL 99, Redis – {2}\(MySQL was 100\)/)
       tmux('send-keys', '-t', session, 'Enter')
