@@ -10,7 +10,7 @@ export default class Explore extends CachesimCommand {
   static override summary = 'Run a scenario under every order of its steps and report which orders break consistency.'
   static override description = `Each order runs from a fresh reset of the row and the key, one step at a time, on the real MySQL and Redis; a scenario's delays are ignored. The search is depth-first over which actor goes next, so every distinct order is visited exactly once. A step that waits for a lock another actor holds is seen as blocked, and the other actors go on.
 
-For each scenario: how many orders, how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
+For each scenario: how many orders, how many behaviours they make (orders the servers cannot tell apart: the same steps with the same results and effects, a MySQL step and another actor's Redis step swapped, the same final state), how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
 
 Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad input, 3 a store could not be reached, 130 interrupted.`
   static override examples = [

@@ -18,6 +18,11 @@ export interface MatrixJson {
     staleOrders: number
     dirtyOrders: number
     impossibleOrders: number
+    /** Distinct behaviours among the orders that finished (steps that commute swapped, blocked sends folded). */
+    behaviours: number
+    divergentBehaviours: number
+    staleBehaviours: number
+    dirtyBehaviours: number
     matchesLiterature: boolean | null
     mismatches: string[]
     witness: string | null
@@ -26,7 +31,7 @@ export interface MatrixJson {
 
 export default class Matrix extends CachesimCommand {
   static override summary = 'Every strategy against every race and fault, explored in every order: the verdict matrix.'
-  static override description = `Each cell is a scenario in scenarios/matrix/ (one per strategy and race), explored in every order: ✓ consistent in every order, ✗ divergent in some (with how many, and a command that replays one), ~ stale or dirty reads but never divergent, ⊘ no order could complete (every one impossible). Each cell is checked against the outcome the literature gives, kept in its scenario's expect:, and flagged (≠) when they differ; the exit code is then 1. With --app, the row of your own app module (see "Race your own code" in the README).`
+  static override description = `Each cell is a scenario in scenarios/matrix/ (one per strategy and race), explored in every order: ✓ consistent in every order, ✗ divergent in some (how many of its behaviours, and a command that replays one), ~ stale or dirty reads but never divergent, ⊘ no order could complete (every one impossible). Each cell is checked against the outcome the literature gives, kept in its scenario's expect:, and flagged (≠) when they differ; the exit code is then 1. With --app, the row of your own app module (see "Race your own code" in the README).`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --parallel 4', '<%= config.bin %> <%= command.id %> --markdown > matrix.md', '<%= config.bin %> <%= command.id %> --app ./src/cache/user-cache.ts']
   static override enableJsonFlag = true
   static override flags = {
@@ -62,6 +67,10 @@ export default class Matrix extends CachesimCommand {
         staleOrders: c.explored.staleOrders,
         dirtyOrders: c.explored.dirtyOrders,
         impossibleOrders: c.explored.impossibleOrders,
+        behaviours: c.explored.behaviours,
+        divergentBehaviours: c.explored.divergentBehaviours,
+        staleBehaviours: c.explored.staleBehaviours,
+        dirtyBehaviours: c.explored.dirtyBehaviours,
         matchesLiterature: c.matchesLiterature,
         mismatches: c.explored.mismatches,
         witness: c.explored.witness,

@@ -12,12 +12,13 @@ import {renderTimeline} from './timeline.js'
  * divergent order (fewest steps, then fewest switches between actors).
  */
 export function renderExploreTable(results: readonly ExploreResult[], options: {timeline?: boolean} = {}): string {
-  const table = compactTable(['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'])
+  const table = compactTable(['scenario', 'strategy', 'orders', 'behaviours', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'])
   for (const r of results) {
     table.push([
       r.scenario,
       r.strategy,
       r.mode === 'random' ? `${r.orders} sampled (${r.distinctOrders} distinct)` : `${r.orders}${r.complete ? '' : '+'}`,
+      r.divergentBehaviours > 0 ? `${r.behaviours} (${chalk.red.bold(`${r.divergentBehaviours} divergent`)})` : String(r.behaviours),
       count(r.impossibleOrders, chalk.yellow),
       count(r.divergentOrders, chalk.red.bold),
       count(r.staleOrders, chalk.yellow),

@@ -122,6 +122,11 @@ export interface ExploreJson {
   complete: boolean
   orders: number
   distinctOrders: number
+  /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
+  behaviours: number
+  divergentBehaviours: number
+  staleBehaviours: number
+  dirtyBehaviours: number
   impossibleOrders: number
   divergentOrders: number
   staleOrders: number
@@ -150,6 +155,10 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     complete: result.complete,
     orders: result.orders,
     distinctOrders: result.distinctOrders,
+    behaviours: result.behaviours,
+    divergentBehaviours: result.divergentBehaviours,
+    staleBehaviours: result.staleBehaviours,
+    dirtyBehaviours: result.dirtyBehaviours,
     impossibleOrders: result.impossibleOrders,
     divergentOrders: result.divergentOrders,
     staleOrders: result.staleOrders,

@@ -1,4 +1,5 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
+import {behaviourKey} from '../history/behaviour.js'
 import {type VerdictWord, worstWord} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
 import {type Explored, exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
@@ -29,6 +30,14 @@ export interface ExploreResult extends ObservedExploration {
   mode: 'all' | 'random'
   /** Distinct orders among the runs (equal to `orders` when enumerating). */
   distinctOrders: number
+  /** Distinct behaviours among the finished runs: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
+  behaviours: number
+  /** Behaviours that left the stores divergent. */
+  divergentBehaviours: number
+  /** Behaviours with stale reads. */
+  staleBehaviours: number
+  /** Behaviours with dirty reads. */
+  dirtyBehaviours: number
   /** Every run, sorted by its order string. */
   runs: RunResult[]
   /** The shortest divergent run: fewest steps, then fewest switches between actors. */
@@ -93,6 +102,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     mode: options.random ? 'random' : 'all',
     ...observed,
     distinctOrders: new Set(runs.map((r) => r.order.join(' '))).size,
+    ...countBehaviours(finished),
     runs,
     witnessRun,
     exampleRun,
@@ -121,6 +131,17 @@ function runPlan(
     slot,
     ...(lock === undefined ? {} : {lock}),
   })
+}
+
+function countBehaviours(finished: readonly RunResult[]): Pick<ExploreResult, 'behaviours' | 'divergentBehaviours' | 'staleBehaviours' | 'dirtyBehaviours'> {
+  const keys = finished.map((r) => ({run: r, key: behaviourKey(r)}))
+  const distinct = (which: (r: RunResult) => boolean) => new Set(keys.filter((k) => which(k.run)).map((k) => k.key)).size
+  return {
+    behaviours: distinct(() => true),
+    divergentBehaviours: distinct((r) => r.divergent),
+    staleBehaviours: distinct((r) => r.staleReads > 0),
+    dirtyBehaviours: distinct((r) => r.dirtyReads > 0),
+  }
 }
 
 function shortest(runs: RunResult[]): RunResult | null {
