@@ -1,6 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
+import {OrdersProgress} from '../cli/orders-progress.js'
+import {createProgress} from '../cli/progress.js'
 import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
 import {BadInputError} from '../errors/bad-input-error.js'
@@ -56,6 +58,8 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     await lab.checkWritable(flags.html, '--html')
     storeOptions(flags) // bad URLs are bad input, said before anything starts
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
+    const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
+    this.onInterrupt(() => progress.stop())
     const results = await this.withStores(flags, async (stores) =>
       lab.exploreScenarios(await this.runnable(scenarios, stores), {
         stores,
@@ -63,9 +67,11 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
-                onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        onRun: progress.onRun,
+        onExplored: (result) => progress.scenarioDone(result.orders),
       }),
-    )
+    ).finally(() => progress.stop())
     if (flags.html !== undefined) await lab.writeHtmlReport(flags.html, results.flatMap((r) => (r.witnessRun ? [r.witnessRun] : [])), `cachesim explore ${args.target}`)
     if (!this.jsonEnabled()) this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed

@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
+import {OrdersProgress} from '../cli/orders-progress.js'
+import {createProgress} from '../cli/progress.js'
 import {appFlag} from '../cli/scenario-flags.js'
 import {storeFlags} from '../cli/store-flags.js'
 
@@ -48,9 +50,17 @@ export default class Matrix extends CachesimCommand {
     const {renderMatrix, renderMatrixMarkdown} = await import('../report/matrix-table.js')
     // With --app, the app's row: every race it can be raced in.
     const scenarios = flags.app === undefined ? await lab.loadMatrixScenarios() : await lab.appScenarios('races', flags.app)
+    const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'matrix', scenarios.length)
+    this.onInterrupt(() => progress.stop())
     const result = await this.withStores(flags, async (stores) =>
-      buildMatrix(await this.runnable(scenarios, stores), {stores, signal: this.interrupt.signal, parallel: flags.parallel}),
-    )
+      buildMatrix(await this.runnable(scenarios, stores), {
+        stores,
+        signal: this.interrupt.signal,
+        parallel: flags.parallel,
+        onRun: progress.onRun,
+        onCell: (cell) => progress.scenarioDone(cell.explored.orders),
+      }),
+    ).finally(() => progress.stop())
     if (!this.jsonEnabled()) this.log(flags.markdown ? renderMatrixMarkdown(result) : renderMatrix(result))
     if (result.cells.some((c) => c.matchesLiterature === false)) process.exitCode = lab.ExitCode.expectationFailed
     return {

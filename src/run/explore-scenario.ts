@@ -2,7 +2,7 @@ import {compareExploreExpectation, type ObservedExploration} from '../check/expe
 import {behaviourKey} from '../history/behaviour.js'
 import {type VerdictWord, worstWord} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {type Explored, exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import {type Explored, exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
 import type {RunResult} from './result.js'
@@ -20,7 +20,8 @@ export interface ExploreScenarioOptions {
   random?: {count: number; seed: number}
   /** Orders run at once, on disjoint rows, keys and connections. */
   parallel?: number
-  onRun?: (count: number) => void
+  /** After each run, for progress: orders run so far, and an estimate of the orders in all (at least that many). */
+  onRun?: (count: number, estimate: number) => void
 }
 
 export interface ExploreResult extends ObservedExploration {
@@ -60,17 +61,36 @@ export interface ExploreResult extends ObservedExploration {
  */
 export async function exploreScenario(scenario: Scenario, bench: Workbench, options: ExploreScenarioOptions): Promise<ExploreResult> {
   const started = performance.now()
-  const runOrder: RunOrder<RunResult> = (plan, slot) => runPlan(scenario, bench, plan, slot, options.signal, options.lock)
+
   // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
   const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
-  const common = {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})}
+  const maxOrders = options.maxOrders ?? DEFAULT_MAX_ORDERS
+  let estimate = 0
+  const onRun = options.onRun
+  const common = {
+    signal: options.signal,
+    parallel,
+    ...(onRun
+      ? {
+          onRun: (count: number, pending: number) => {
+            estimate = Math.max(count + pending, options.random ? options.random.count : Math.min(estimate, maxOrders))
+            onRun(count, estimate)
+          },
+        }
+      : {}),
+  }
+  const runOrder: RunOrder<RunResult> = async (plan, slot) => {
+    const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
+    if (estimate === 0) estimate = interleavingsOf(run.order)
+    return run
+  }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
   const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
   let explored: Explored<RunResult>
   try {
     explored = options.random
       ? await sampleOrders(runOrder, {...common, ...options.random})
-      : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})
+      : await exploreAllOrders(runOrder, {...common, maxOrders})
   } catch (error) {
     await removeExtraRows().catch(() => {}) // the first error is the one to report
     throw error

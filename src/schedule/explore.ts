@@ -31,8 +31,8 @@ export interface ExploreOptions {
   maxOrders: number
   /** Orders run at once, each in its own slot. */
   parallel: number
-  /** Called after each run, e.g. for progress. */
-  onRun?: (count: number) => void
+  /** Called after each run, e.g. for progress: runs so far, and prefixes still to run (each one order at least). */
+  onRun?: (count: number, pending: number) => void
 }
 
 export interface Explored<R> {
@@ -90,7 +90,7 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
         const run = await runOrder({kind: 'prefix', prefix}, slot)
         runs.push(run)
         expand(run, prefix.length)
-        options.onRun?.(runs.length)
+        options.onRun?.(runs.length, pending.length)
       } catch (error) {
         // One failure stops every worker: the others finish their current order and return.
         failed = true
@@ -127,7 +127,7 @@ export async function sampleOrders<R extends ExploredRun>(
         failed = true
         throw error
       }
-      options.onRun?.(runs.length)
+      options.onRun?.(runs.length, options.count - runs.length)
     }
   }
   await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
@@ -156,6 +156,24 @@ export function randomSelector(random: () => number): Selector {
 
 export function actorOf(token: string): ActorName {
   return token.slice(0, token.indexOf(':'))
+}
+
+/**
+ * How many orders keep each actor's steps in its own order, for the steps of one run:
+ * n! / (k1! k2! …). An estimate of a scenario's orders (paths that branch on data, or steps
+ * that block, make it more or fewer), for progress only.
+ */
+export function interleavingsOf(order: readonly string[]): number {
+  const perActor = new Map<string, number>()
+  for (const token of order) perActor.set(actorOf(token), (perActor.get(actorOf(token)) ?? 0) + 1)
+  let result = 1
+  let placed = 0
+  // Builds the multinomial as a product of binomials, exact while it fits in a double.
+  for (const k of perActor.values()) {
+    for (let i = 1; i <= k; i++) result = (result * (placed + i)) / i
+    placed += k
+  }
+  return Math.round(result)
 }
 
 /** Switches between actors in an order: the second measure of how simple a witness is. */
