@@ -56,7 +56,7 @@ export async function benchExplore(scenarios: readonly Scenario[], options: Expl
     const rows: ExploreBenchRow[] = []
     for (const scenario of scenarios) {
       const explore = async (parallel: number) => {
-        const result = await exploreScenario(scenario, bench, {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})})
+        const result = await exploreScenario(scenario, bench, {signal: options.signal, parallel, keep: 'runs', ...(options.onRun ? {onRun: options.onRun} : {})})
         options.onExplored?.(result)
         return result
       }

@@ -66,6 +66,8 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
+        // Every order's line only when --json prints them: else memory stays flat in the number of orders.
+        keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
         onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onRun: progress.onRun,

@@ -38,12 +38,12 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
       notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}; expect: explore: is held only to a full search`))
     }
     for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
-    const stuck = r.runs.filter((run) => run.stuck)
-    for (const run of stuck.slice(0, 3)) {
+    for (const run of r.stuckRuns) {
       const why = run.stuck!.map((b) => `${b.actor}'s ${b.step} ${b.reason}`).join('; ')
       notes.push(chalk.yellow(`impossible: ${run.order.join(' ')} … then ${why}`))
     }
-    if (stuck.length > 3) notes.push(chalk.yellow(`… and ${plural(stuck.length - 3, 'more impossible order')} (--json lists them all)`))
+    const more = r.impossibleOrders - r.stuckRuns.length
+    if (more > 0) notes.push(chalk.yellow(`… and ${plural(more, 'more impossible order')} (--json lists them all)`))
     if (r.witnessRun) {
       const w = r.witnessRun
       notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${plural(w.order.length, 'step')}, ${plural(switches(w.order), "switch", "switches")})`))

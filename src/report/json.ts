@@ -1,6 +1,7 @@
 import type {VerdictWord} from '../check/verdict.js'
 import type {StepRecord, Value} from '../history/types.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
+import type {OrderRun} from '../run/explore-tally.js'
 import type {RunResult} from '../run/result.js'
 import type {ExploreExpectation, RunExpectation} from '../scenario/types.js'
 
@@ -56,6 +57,29 @@ export interface RunJson {
 
 export function toRunJson(run: RunResult): RunJson {
   return {
+    ...toOrderJson(run),
+    expected: run.expected,
+    matchesExpected: run.matchesExpected,
+    mismatches: run.mismatches,
+    history: run.steps.map((s) => {
+      const step: StepJson = {
+        index: s.index,
+        actor: s.actor,
+        step: s.step,
+        type: s.type,
+        value: s.value,
+        startMs: round(s.startMs),
+        endMs: s.endMs === null ? null : round(s.endMs),
+      }
+      if (s.error !== undefined) step.error = s.error
+      return step
+    }),
+  }
+}
+
+/** One order without its history, as `explore --json` lists every order. */
+export function toOrderJson(run: OrderRun): OrderJson {
+  return {
     scenario: run.scenario,
     strategy: run.strategy,
     source: run.source,
@@ -73,34 +97,18 @@ export function toRunJson(run: RunResult): RunJson {
     cacheMisses: run.cacheMisses,
     convergedAfterMs: run.convergedAfterMs === null ? null : round(run.convergedAfterMs),
     valid: run.valid,
-    expected: run.expected,
-    matchesExpected: run.matchesExpected,
-    mismatches: run.mismatches,
     durationMs: round(run.durationMs),
     injectedDelayMs: run.injectedDelayMs,
     order: run.order.join(' '),
     unfired: run.unfired,
     stuck: run.stuck,
-    history: run.steps.map((s) => {
-      const step: StepJson = {
-        index: s.index,
-        actor: s.actor,
-        step: s.step,
-        type: s.type,
-        value: s.value,
-        startMs: round(s.startMs),
-        endMs: s.endMs === null ? null : round(s.endMs),
-      }
-      if (s.error !== undefined) step.error = s.error
-      return step
-    }),
   }
 }
 
 export type Verdict = VerdictWord
 
 /** The one word for a run: the worst thing it showed (its verdict's word). */
-export function verdictOf(run: RunResult): Verdict {
+export function verdictOf(run: OrderRun): Verdict {
   return run.verdict.word
 }
 
@@ -171,9 +179,6 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     witnessRun: result.witnessRun ? toRunJson(result.witnessRun) : null,
     exampleRun: result.exampleRun ? toRunJson(result.exampleRun) : null,
     unfired: result.unfired,
-    runs: result.runs.map((run) => {
-      const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, ...order} = toRunJson(run)
-      return order
-    }),
+    runs: result.orderRuns.map(toOrderJson),
   }
 }

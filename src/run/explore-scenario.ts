@@ -1,10 +1,10 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
-import {behaviourKey} from '../history/behaviour.js'
-import {type VerdictWord, worstWord} from '../check/verdict.js'
+import {type VerdictWord, WORDS} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {type Explored, exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import {exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders} from '../schedule/explore.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
+import {ExploreTally, type KeepRuns, type OrderRun} from './explore-tally.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
@@ -22,6 +22,10 @@ export interface ExploreScenarioOptions {
   parallel?: number
   /** After each run, for progress: orders run so far, and an estimate of the orders in all (at least that many). */
   onRun?: (count: number, estimate: number) => void
+  /** Each run as it ends, before it is let go: for a caller that sums up more than the counts (bench explore). */
+  onRunResult?: (run: RunResult) => void
+  /** What to keep of each order (default `orders`): see KeepRuns. */
+  keep?: KeepRuns
 }
 
 export interface ExploreResult extends ObservedExploration {
@@ -39,8 +43,14 @@ export interface ExploreResult extends ObservedExploration {
   staleBehaviours: number
   /** Behaviours with dirty reads. */
   dirtyBehaviours: number
-  /** Every run, sorted by its order string. */
+  /** Every run in full, sorted by its order string: only with `keep: 'runs'` (else empty). */
   runs: RunResult[]
+  /** Every order without its history, sorted by its order string: with `keep: 'orders'` or `'runs'` (else empty). */
+  orderRuns: OrderRun[]
+  /** The first impossible orders (by order string), however many there were (`impossibleOrders`). */
+  stuckRuns: OrderRun[]
+  /** The shortest finished run of each verdict (divergent, stale, consistent, …), for reports that show one of each. */
+  samples: RunResult[]
   /** The shortest divergent run: fewest steps, then fewest switches between actors. */
   witnessRun: RunResult | null
   /** When no order diverged, the shortest with stale or dirty reads, to show what they look like. */
@@ -57,19 +67,21 @@ export interface ExploreResult extends ObservedExploration {
 
 /**
  * Runs a scenario under every order of its actors' steps (or a seeded sample of them), each from
- * a fresh reset, ignoring its delays, and sums up what the orders did to the stores.
+ * a fresh reset, ignoring its delays, and sums up what the orders did to the stores. Each run is
+ * counted as it ends and let go, unless `keep` asks for more (see KeepRuns).
  */
 export async function exploreScenario(scenario: Scenario, bench: Workbench, options: ExploreScenarioOptions): Promise<ExploreResult> {
   const started = performance.now()
-
   // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
   const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
   const maxOrders = options.maxOrders ?? DEFAULT_MAX_ORDERS
+  const tally = new ExploreTally(options.keep ?? 'orders', options.random !== undefined)
   let estimate = 0
   const onRun = options.onRun
   const common = {
     signal: options.signal,
     parallel,
+    keepRuns: false,
     ...(onRun
       ? {
           onRun: (count: number, pending: number) => {
@@ -82,33 +94,28 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
   const runOrder: RunOrder<RunResult> = async (plan, slot) => {
     const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
     if (estimate === 0) estimate = interleavingsOf(run.order)
+    tally.add(run)
+    options.onRunResult?.(run)
     return run
   }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
   const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
-  let explored: Explored<RunResult>
+  let complete: boolean
   try {
-    explored = options.random
-      ? await sampleOrders(runOrder, {...common, ...options.random})
-      : await exploreAllOrders(runOrder, {...common, maxOrders})
+    complete = (options.random ? await sampleOrders(runOrder, {...common, ...options.random}) : await exploreAllOrders(runOrder, {...common, maxOrders})).complete
   } catch (error) {
     await removeExtraRows().catch(() => {}) // the first error is the one to report
     throw error
   }
   await removeExtraRows()
-  const {runs, complete} = explored
-
-  runs.sort((a, b) => compareText(a.order.join(' '), b.order.join(' ')))
-  const finished = runs.filter((r) => !r.stuck)
-  const witnessRun = shortest(finished.filter((r) => r.divergent))
-  const exampleRun = witnessRun ? null : shortest(finished.filter((r) => r.staleReads + r.dirtyReads > 0))
-  const unfired = runs.length === 0 ? [] : runs[0]!.unfired.filter((what) => what.startsWith('fault') && runs.every((r) => r.unfired.includes(what)))
+  tally.sort()
+  const witnessRun = tally.witness
   const observed: ObservedExploration = {
-    orders: runs.length,
-    impossibleOrders: runs.length - finished.length,
-    divergentOrders: finished.filter((r) => r.divergent).length,
-    staleOrders: finished.filter((r) => r.staleReads > 0).length,
-    dirtyOrders: finished.filter((r) => r.dirtyReads > 0).length,
+    orders: tally.orders,
+    impossibleOrders: tally.impossibleOrders,
+    divergentOrders: tally.divergentOrders,
+    staleOrders: tally.staleOrders,
+    dirtyOrders: tally.dirtyOrders,
     witness: witnessRun ? witnessRun.order.join(' ') : null,
     complete,
   }
@@ -121,13 +128,16 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     source: scenario.source,
     mode: options.random ? 'random' : 'all',
     ...observed,
-    distinctOrders: new Set(runs.map((r) => r.order.join(' '))).size,
-    ...countBehaviours(finished),
-    runs,
+    distinctOrders: tally.distinctOrders,
+    ...tally.behaviourCounts,
+    runs: tally.runs,
+    orderRuns: tally.orderRuns,
+    stuckRuns: tally.stuckRuns,
+    samples: WORDS.flatMap((word) => tally.shortestOf.get(word) ?? []),
     witnessRun,
-    exampleRun,
-    worst: worstWord(finished.map((r) => r.verdict.word)),
-    unfired,
+    exampleRun: tally.example,
+    worst: tally.worst,
+    unfired: tally.unfired,
     expected,
     matchesExpected: expected ? mismatches.length === 0 : null,
     mismatches,
@@ -151,35 +161,4 @@ function runPlan(
     slot,
     ...(lock === undefined ? {} : {lock}),
   })
-}
-
-function countBehaviours(finished: readonly RunResult[]): Pick<ExploreResult, 'behaviours' | 'divergentBehaviours' | 'staleBehaviours' | 'dirtyBehaviours'> {
-  const keys = finished.map((r) => ({run: r, key: behaviourKey(r)}))
-  const distinct = (which: (r: RunResult) => boolean) => new Set(keys.filter((k) => which(k.run)).map((k) => k.key)).size
-  return {
-    behaviours: distinct(() => true),
-    divergentBehaviours: distinct((r) => r.divergent),
-    staleBehaviours: distinct((r) => r.staleReads > 0),
-    dirtyBehaviours: distinct((r) => r.dirtyReads > 0),
-  }
-}
-
-function shortest(runs: RunResult[]): RunResult | null {
-  let best: RunResult | null = null
-  for (const run of runs) {
-    if (!best) {
-      best = run
-      continue
-    }
-    const byLength = run.order.length - best.order.length
-    const bySwitches = switches(run.order) - switches(best.order)
-    if (byLength < 0 || (byLength === 0 && (bySwitches < 0 || (bySwitches === 0 && compareText(run.order.join(' '), best.order.join(' ')) < 0)))) {
-      best = run
-    }
-  }
-  return best
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -62,6 +62,7 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
     for (const scenario of scenarios) {
       const explored = await exploreScenario(scenario, await benches.for(scenario), {
         signal: options.signal,
+        keep: 'counts',
         ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
         ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
         ...(options.onRun === undefined ? {} : {onRun: options.onRun}),

@@ -31,6 +31,8 @@ export interface ExploreOptions {
   maxOrders: number
   /** Orders run at once, each in its own slot. */
   parallel: number
+  /** False: count the runs, but keep none (whoever runs them keeps what it needs): memory flat in the number of orders. */
+  keepRuns?: boolean
   /** Called after each run, e.g. for progress: runs so far, and prefixes still to run (each one order at least). */
   onRun?: (count: number, pending: number) => void
 }
@@ -53,6 +55,7 @@ export class NondeterminismError extends CachesimError {}
  */
 export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions): Promise<Explored<R>> {
   const runs: R[] = []
+  let finished = 0
   const pending: ActorName[][] = [[]]
   let started = 0
   let busy = 0
@@ -88,9 +91,10 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
       busy += 1
       try {
         const run = await runOrder({kind: 'prefix', prefix}, slot)
-        runs.push(run)
+        finished += 1
+        if (options.keepRuns !== false) runs.push(run)
         expand(run, prefix.length)
-        options.onRun?.(runs.length, pending.length)
+        options.onRun?.(finished, pending.length)
       } catch (error) {
         // One failure stops every worker: the others finish their current order and return.
         failed = true
@@ -115,6 +119,7 @@ export async function sampleOrders<R extends ExploredRun>(
   options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number},
 ): Promise<Explored<R>> {
   const runs: R[] = []
+  let finished = 0
   let next = 0
   let failed = false
   const worker = async (slot: number) => {
@@ -122,12 +127,14 @@ export async function sampleOrders<R extends ExploredRun>(
       if (options.signal.aborted) throw abortReason(options.signal)
       const seed = mix(options.seed, next++)
       try {
-        runs.push(await runOrder({kind: 'random', seed}, slot))
+        const run = await runOrder({kind: 'random', seed}, slot)
+        finished += 1
+        if (options.keepRuns !== false) runs.push(run)
       } catch (error) {
         failed = true
         throw error
       }
-      options.onRun?.(runs.length, options.count - runs.length)
+      options.onRun?.(finished, options.count - finished)
     }
   }
   await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
