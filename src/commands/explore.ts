@@ -33,7 +33,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       min: 1,
     }),
     random: Flags.integer({
-      summary: 'Sample this many orders at random instead of enumerating them all (with --seed).',
+      summary: 'Sample this many distinct orders at random (none twice) instead of enumerating them all (with --seed).',
       min: 1,
     }),
     seed: Flags.integer({summary: 'Seed for --random (default 1): the same seed gives the same orders.', dependsOn: ['random']}),

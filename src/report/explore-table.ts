@@ -17,7 +17,7 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     table.push([
       r.scenario,
       r.strategy,
-      r.mode === 'random' ? `${r.orders} sampled (${r.distinctOrders} distinct)` : `${r.orders}${r.complete ? '' : '+'}`,
+      r.mode === 'random' ? `${r.orders} sampled${coverage(r)}` : `${r.orders}${r.complete ? '' : '+'}`,
       r.divergentBehaviours > 0 ? `${r.behaviours} (${chalk.red.bold(`${r.divergentBehaviours} divergent`)})` : String(r.behaviours),
       count(r.impossibleOrders, chalk.yellow),
       count(r.divergentOrders, chalk.red.bold),
@@ -35,7 +35,10 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     }
     for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
     if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
-      notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}; expect: explore: is held only to a full search`))
+      notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}, none twice; expect: explore: is held only to a full search`))
+    }
+    if (r.sampled && !r.sampled.filled) {
+      notes.push(chalk.yellow(`${r.scenario}: only ${plural(r.orders, 'distinct order')} in ${plural(r.sampled.draws, 'draw')}: the space likely holds no more; explore without --random visits every order`))
     }
     for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
     for (const run of r.stuckRuns) {
@@ -57,6 +60,14 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     if (notes.length > 0) sections.push(notes.join('\n'))
   }
   return sections.join('\n\n')
+}
+
+/** What share of the orders a sample covers, against the estimate from its first run's steps. */
+function coverage(r: ExploreResult): string {
+  const estimate = r.sampled?.spaceEstimate
+  if (!estimate) return ''
+  const share = Math.min(100, (100 * r.orders) / estimate)
+  return ` of ≈${estimate} (${share < 1 ? share.toPrecision(1) : Math.round(share)}%)`
 }
 
 function count(n: number, colour: (text: string) => string): string {

@@ -130,6 +130,8 @@ export interface ExploreJson {
   complete: boolean
   orders: number
   distinctOrders: number
+  /** For --random: draws made (repeats set aside), whether the sample was filled, and the estimated number of orders. */
+  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
   /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
   behaviours: number
   divergentBehaviours: number
@@ -163,6 +165,7 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     complete: result.complete,
     orders: result.orders,
     distinctOrders: result.distinctOrders,
+    sampled: result.sampled,
     behaviours: result.behaviours,
     divergentBehaviours: result.divergentBehaviours,
     staleBehaviours: result.staleBehaviours,

@@ -43,6 +43,12 @@ export interface ExploreResult extends ObservedExploration {
   staleBehaviours: number
   /** Behaviours with dirty reads. */
   dirtyBehaviours: number
+  /**
+   * For a sample (--random): runs drawn (repeats were set aside), whether `count` distinct orders
+   * were found before the draws ran out, and the number of orders of the first run's steps
+   * (n! / (k1! k2! …), an estimate of the space: paths that branch on data or block change it).
+   */
+  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
   /** Every run in full, sorted by its order string: only with `keep: 'runs'` (else empty). */
   runs: RunResult[]
   /** Every order without its history, sorted by its order string: with `keep: 'orders'` or `'runs'` (else empty). */
@@ -91,18 +97,31 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
         }
       : {}),
   }
-  const runOrder: RunOrder<RunResult> = async (plan, slot) => {
-    const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
-    if (estimate === 0) estimate = interleavingsOf(run.order)
+  let firstOrder: string[] | null = null
+  const count = (run: RunResult) => {
     tally.add(run)
     options.onRunResult?.(run)
+  }
+  const runOrder: RunOrder<RunResult> = async (plan, slot) => {
+    const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
+    firstOrder ??= run.order
+    if (estimate === 0) estimate = interleavingsOf(run.order)
+    // A sample keeps only orders it has not drawn before: it counts what sampleOrders accepts.
+    if (!options.random) count(run)
     return run
   }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
   const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
   let complete: boolean
+  let sampled: ExploreResult['sampled'] = null
   try {
-    complete = (options.random ? await sampleOrders(runOrder, {...common, ...options.random}) : await exploreAllOrders(runOrder, {...common, maxOrders})).complete
+    if (options.random) {
+      const drawn = await sampleOrders(runOrder, {...common, ...options.random, accept: count})
+      complete = drawn.complete
+      sampled = {draws: drawn.draws, filled: drawn.filled, spaceEstimate: firstOrder ? interleavingsOf(firstOrder) : null}
+    } else {
+      complete = (await exploreAllOrders(runOrder, {...common, maxOrders})).complete
+    }
   } catch (error) {
     await removeExtraRows().catch(() => {}) // the first error is the one to report
     throw error
@@ -129,6 +148,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     mode: options.random ? 'random' : 'all',
     ...observed,
     distinctOrders: tally.distinctOrders,
+    sampled,
     ...tally.behaviourCounts,
     runs: tally.runs,
     orderRuns: tally.orderRuns,

@@ -110,35 +110,71 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
   return {runs, complete: pending.length === 0}
 }
 
+/** Draws per wanted sample before a sample gives up looking for orders it has not seen. */
+export const DRAWS_PER_SAMPLE = 20
+
+export interface Sampled<R> extends Explored<R> {
+  /** Runs drawn, repeats included. */
+  draws: number
+  /** False when the draws ran out before `count` distinct orders were found (the space may hold no more). */
+  filled: boolean
+}
+
 /**
- * `count` orders drawn at random, reproducibly: sample i uses its own generator seeded from
- * (seed, i), so the same seed gives the same orders however many run in parallel.
+ * `count` distinct orders drawn at random, reproducibly: draw i uses its own generator seeded
+ * from (seed, i), and draws are taken in the order of i, an order already seen set aside, so the
+ * same seed gives the same orders however many run in parallel. At most count × DRAWS_PER_SAMPLE
+ * draws: a space smaller than `count` ends the sample early. `accept` sees each kept run, in draw
+ * order.
  */
 export async function sampleOrders<R extends ExploredRun>(
   runOrder: RunOrder<R>,
-  options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number},
-): Promise<Explored<R>> {
+  options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number; accept?: (run: R) => void},
+): Promise<Sampled<R>> {
   const runs: R[] = []
-  let finished = 0
+  const seen = new Set<string>()
+  const drawn = new Map<number, R>()
+  const maxDraws = options.count * DRAWS_PER_SAMPLE
+  let accepted = 0
+  let cursor = 0
   let next = 0
   let failed = false
+  // Takes the draws that have come back, in draw order, until one is missing or enough are kept.
+  const settle = () => {
+    while (accepted < options.count && drawn.has(cursor)) {
+      const run = drawn.get(cursor)!
+      drawn.delete(cursor)
+      cursor += 1
+      const key = run.order.join(' ')
+      if (seen.has(key)) continue
+      seen.add(key)
+      accepted += 1
+      if (options.keepRuns !== false) runs.push(run)
+      options.accept?.(run)
+      options.onRun?.(accepted, options.count - accepted)
+    }
+  }
   const worker = async (slot: number) => {
-    while (next < options.count && !failed) {
+    while (!failed && accepted < options.count && next < maxDraws) {
+      // Enough draws in flight to fill the sample if every one is new: no more until they settle.
+      if (next - cursor >= options.count - accepted + Math.max(0, options.parallel - 1)) {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        continue
+      }
       if (options.signal.aborted) throw abortReason(options.signal)
-      const seed = mix(options.seed, next++)
+      const index = next++
       try {
-        const run = await runOrder({kind: 'random', seed}, slot)
-        finished += 1
-        if (options.keepRuns !== false) runs.push(run)
+        drawn.set(index, await runOrder({kind: 'random', seed: mix(options.seed, index)}, slot))
       } catch (error) {
         failed = true
         throw error
       }
-      options.onRun?.(finished, options.count - finished)
+      settle()
     }
   }
   await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
-  return {runs, complete: true}
+  settle()
+  return {runs, complete: true, draws: cursor, filled: accepted >= options.count}
 }
 
 /** Follows `prefix`, then always the first actor that can go. */
