@@ -43,6 +43,11 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       min: 1,
       max: 64,
     }),
+    shard: Flags.string({
+      summary: 'Search only shard i of n (e.g. 2/4), a disjoint part of every order; join the shards\' --json with cachesim merge.',
+      helpValue: 'i/n',
+      exclusive: ['random'],
+    }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
     html: Flags.string({summary: 'Write a self-contained HTML page with every witness to this file.'}),
     ...scenarioFlags,
@@ -57,6 +62,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const lab = await import('../index.js')
     await lab.checkWritable(flags.html, '--html')
     storeOptions(flags) // bad URLs are bad input, said before anything starts
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
     this.onInterrupt(() => progress.stop())
@@ -69,6 +75,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         // Every order's line only when --json prints them: else memory stays flat in the number of orders.
         keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
+        ...(shard ? {shard} : {}),
         onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onRun: progress.onRun,
         onExplored: (result) => progress.scenarioDone(result.orders),
@@ -79,4 +86,14 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
     return results.map(lab.toExploreJson)
   }
+}
+
+/** `i/n` (1 ≤ i ≤ n) as the explorer's shard, counted from 0. */
+export function parseShard(text: string): {index: number; count: number} {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim())
+  const [i, n] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN]
+  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(n) || n < 1 || i < 1 || i > n) {
+    throw new BadInputError(`--shard ${text}: want i/n with 1 ≤ i ≤ n, e.g. --shard 2/4`)
+  }
+  return {index: i - 1, count: n}
 }

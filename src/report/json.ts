@@ -132,6 +132,8 @@ export interface ExploreJson {
   distinctOrders: number
   /** For --random: draws made (repeats set aside), whether the sample was filled, and the estimated number of orders. */
   sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  /** For one shard of a search (--shard i/n, index from 0): its behaviours' keys, for `cachesim merge`. */
+  shard?: ExploreResult['shard']
   /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
   behaviours: number
   divergentBehaviours: number
@@ -166,6 +168,7 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     orders: result.orders,
     distinctOrders: result.distinctOrders,
     sampled: result.sampled,
+    ...(result.shard ? {shard: result.shard} : {}),
     behaviours: result.behaviours,
     divergentBehaviours: result.divergentBehaviours,
     staleBehaviours: result.staleBehaviours,

@@ -4,7 +4,7 @@ import type {ExploreExpectation, Scenario} from '../scenario/types.js'
 import {exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders} from '../schedule/explore.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
-import {ExploreTally, type KeepRuns, type OrderRun} from './explore-tally.js'
+import {type BehaviourKeys, ExploreTally, type KeepRuns, type OrderRun} from './explore-tally.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
@@ -24,6 +24,8 @@ export interface ExploreScenarioOptions {
   onRun?: (count: number, estimate: number) => void
   /** Each run as it ends, before it is let go: for a caller that sums up more than the counts (bench explore). */
   onRunResult?: (run: RunResult) => void
+  /** Search one shard of the orders (index from 0): see exploreAllOrders. */
+  shard?: {index: number; count: number}
   /** What to keep of each order (default `orders`): see KeepRuns. */
   keep?: KeepRuns
 }
@@ -49,6 +51,8 @@ export interface ExploreResult extends ObservedExploration {
    * (n! / (k1! k2! …), an estimate of the space: paths that branch on data or block change it).
    */
   sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  /** For one shard of a search (--shard): which, and its behaviours' keys, which `merge` unites across shards. */
+  shard: {index: number; count: number; behaviourKeys: BehaviourKeys} | null
   /** Every run in full, sorted by its order string: only with `keep: 'runs'` (else empty). */
   runs: RunResult[]
   /** Every order without its history, sorted by its order string: with `keep: 'orders'` or `'runs'` (else empty). */
@@ -106,8 +110,6 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
     firstOrder ??= run.order
     if (estimate === 0) estimate = interleavingsOf(run.order)
-    // A sample keeps only orders it has not drawn before: it counts what sampleOrders accepts.
-    if (!options.random) count(run)
     return run
   }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
@@ -120,7 +122,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
       complete = drawn.complete
       sampled = {draws: drawn.draws, filled: drawn.filled, spaceEstimate: firstOrder ? interleavingsOf(firstOrder) : null}
     } else {
-      complete = (await exploreAllOrders(runOrder, {...common, maxOrders})).complete
+      complete = (await exploreAllOrders(runOrder, {...common, maxOrders, accept: count, ...(options.shard ? {shard: options.shard} : {})})).complete
     }
   } catch (error) {
     await removeExtraRows().catch(() => {}) // the first error is the one to report
@@ -138,9 +140,9 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     witness: witnessRun ? witnessRun.order.join(' ') : null,
     complete,
   }
-  // What the file expects of every order says nothing of a sample.
+  // What the file expects of every order says nothing of a sample; a shard's is checked once merged.
   const expected = options.random ? null : (scenario.expect?.explore ?? null)
-  const mismatches = expected ? compareExploreExpectation(expected, observed) : []
+  const mismatches = expected && !options.shard ? compareExploreExpectation(expected, observed) : []
   return {
     scenario: scenario.name,
     strategy: scenario.strategy,
@@ -149,6 +151,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     ...observed,
     distinctOrders: tally.distinctOrders,
     sampled,
+    shard: options.shard ? {...options.shard, behaviourKeys: tally.behaviourKeys} : null,
     ...tally.behaviourCounts,
     runs: tally.runs,
     orderRuns: tally.orderRuns,
@@ -159,7 +162,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     worst: tally.worst,
     unfired: tally.unfired,
     expected,
-    matchesExpected: expected ? mismatches.length === 0 : null,
+    matchesExpected: expected && !options.shard ? mismatches.length === 0 : null,
     mismatches,
     durationMs: performance.now() - started,
   }

@@ -13,6 +13,14 @@ export type OrderRun = Omit<RunResult, 'steps' | 'entries' | 'operations' | 'rea
  */
 export type KeepRuns = 'counts' | 'orders' | 'runs'
 
+/** The keys of the behaviours seen (behaviourKey), all and by finding: what shards' counts are united by. */
+export interface BehaviourKeys {
+  all: string[]
+  divergent: string[]
+  stale: string[]
+  dirty: string[]
+}
+
 /** Impossible orders a report names one by one; the rest are counted. */
 const STUCK_SHOWN = 3
 
@@ -90,6 +98,15 @@ export class ExploreTally {
 
   get distinctOrders(): number {
     return this.orderSet ? this.orderSet.size : this.orders
+  }
+
+  get behaviourKeys(): BehaviourKeys {
+    return {
+      all: [...this.behaviours.all].sort(),
+      divergent: [...this.behaviours.divergent].sort(),
+      stale: [...this.behaviours.stale].sort(),
+      dirty: [...this.behaviours.dirty].sort(),
+    }
   }
 
   get behaviourCounts(): {behaviours: number; divergentBehaviours: number; staleBehaviours: number; dirtyBehaviours: number} {

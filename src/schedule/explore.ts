@@ -25,12 +25,20 @@ export function planSelector(plan: OrderPlan): Selector {
   return plan.kind === 'prefix' ? prefixSelector(plan.prefix) : randomSelector(seededRandom(plan.seed))
 }
 
-export interface ExploreOptions {
+export interface ExploreOptions<R = unknown> {
   signal: AbortSignal
   /** Stop after this many orders (the result says it is incomplete). */
   maxOrders: number
   /** Orders run at once, each in its own slot. */
   parallel: number
+  /**
+   * Search only shard `index` (from 0) of `count`: the first run is every shard's, each
+   * alternative it leaves goes to one shard in turn, and all that follows from one stays there.
+   * The shards' orders are disjoint and together every order; the first run counts in shard 0.
+   */
+  shard?: {index: number; count: number}
+  /** Each run this search counts (not the first run in shards other than 0), as it ends. */
+  accept?: (run: R) => void
   /** False: count the runs, but keep none (whoever runs them keeps what it needs): memory flat in the number of orders. */
   keepRuns?: boolean
   /** Called after each run, e.g. for progress: runs so far, and prefixes still to run (each one order at least). */
@@ -53,10 +61,12 @@ export class NondeterminismError extends CachesimError {}
  * have gone at a choice point past the prefix becomes a new prefix to run. Independent
  * prefixes run in parallel slots.
  */
-export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions): Promise<Explored<R>> {
+export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions<R>): Promise<Explored<R>> {
   const runs: R[] = []
   let finished = 0
-  const pending: ActorName[][] = [[]]
+  const shard = options.shard ?? {index: 0, count: 1}
+  // A prefix with `shared` is run by every shard (only the first run is).
+  const pending: {prefix: ActorName[]; shared: boolean}[] = [{prefix: [], shared: shard.count > 1}]
   let started = 0
   let busy = 0
   let waiting: (() => void)[] = []
@@ -66,13 +76,18 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
     for (const wake of woken) wake()
   }
 
-  const expand = (run: R, from: number) => {
+  const expand = (run: R, from: number, shared: boolean) => {
     const actors = run.order.map(actorOf)
+    let alternative = 0
     // Pushed shallow-first so that the deepest alternative is run next (lexicographic order).
     for (const decision of run.decisions) {
       if (decision.position < from) continue
       const others = decision.enabled.filter((a) => a !== decision.chosen).reverse()
-      for (const other of others) pending.push([...actors.slice(0, decision.position), other])
+      for (const other of others) {
+        const mine = !shared || alternative % shard.count === shard.index
+        alternative += 1
+        if (mine) pending.push({prefix: [...actors.slice(0, decision.position), other], shared: false})
+      }
     }
   }
 
@@ -81,8 +96,8 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
     for (;;) {
       if (options.signal.aborted) throw abortReason(options.signal)
       if (failed || started >= options.maxOrders) return
-      const prefix = pending.pop()
-      if (!prefix) {
+      const next = pending.pop()
+      if (!next) {
         if (busy === 0) return
         await new Promise<void>((resolve) => waiting.push(resolve))
         continue
@@ -90,10 +105,13 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
       started += 1
       busy += 1
       try {
-        const run = await runOrder({kind: 'prefix', prefix}, slot)
-        finished += 1
-        if (options.keepRuns !== false) runs.push(run)
-        expand(run, prefix.length)
+        const run = await runOrder({kind: 'prefix', prefix: next.prefix}, slot)
+        if (!next.shared || shard.index === 0) {
+          finished += 1
+          if (options.keepRuns !== false) runs.push(run)
+          options.accept?.(run)
+        }
+        expand(run, next.prefix.length, next.shared)
         options.onRun?.(finished, pending.length)
       } catch (error) {
         // One failure stops every worker: the others finish their current order and return.
@@ -129,7 +147,7 @@ export interface Sampled<R> extends Explored<R> {
  */
 export async function sampleOrders<R extends ExploredRun>(
   runOrder: RunOrder<R>,
-  options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number; accept?: (run: R) => void},
+  options: Omit<ExploreOptions<R>, 'maxOrders' | 'shard'> & {count: number; seed: number},
 ): Promise<Sampled<R>> {
   const runs: R[] = []
   const seen = new Set<string>()

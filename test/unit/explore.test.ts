@@ -153,6 +153,18 @@ describe('selectors', () => {
     assert.ok(new Set(orders(one.runs)).size > 1)
   })
 
+  it('shards: disjoint, together every order, the first run counted once', async () => {
+    const all = orders((await exploreAllOrders(runOrder(independent(2, 2, 1)), {signal, maxOrders: 1000, parallel: 1})).runs)
+    for (const count of [1, 2, 3, 7]) {
+      const shards = []
+      for (let index = 0; index < count; index++) {
+        shards.push(orders((await exploreAllOrders(runOrder(independent(2, 2, 1)), {signal, maxOrders: 1000, parallel: 2, shard: {index, count}})).runs))
+      }
+      assert.equal(shards.flat().length, all.length, `${count} shards`)
+      assert.deepEqual(shards.flat().sort(), [...all].sort(), `${count} shards`)
+    }
+  })
+
   it('sampleOrders draws no order twice, and a space smaller than the sample ends it early, said so', async () => {
     const sampled = await sampleOrders(runOrder(independent(3, 3)), {signal, parallel: 1, count: 15, seed: 3})
     assert.equal(sampled.runs.length, 15)
