@@ -36,6 +36,7 @@ export type {RunResult} from './run/result.js'
 export {runScenario} from './run/run-scenario.js'
 export {checkOrder, exploreScenarios, runScenarios} from './run/run-scenarios.js'
 export {exploreScenario, type ExploreResult, DEFAULT_MAX_ORDERS} from './run/explore-scenario.js'
+export type {KeepRuns, OrderRun} from './run/explore-tally.js'
 export {Workbench} from './run/workbench.js'
 export type {StoreTargets} from './stores/targets.js'
 

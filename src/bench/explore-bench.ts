@@ -12,6 +12,9 @@ export interface ExploreBenchOptions {
   parallel: number
   /** Passes over every scenario; the best pass counts (the machine is shared and noisy). */
   repeat: number
+  /** For progress: after each order, and after each search (a scenario is searched 1 + 2 × repeat times). */
+  onRun?: (count: number, estimate: number) => void
+  onExplored?: (result: ExploreResult) => void
 }
 
 export interface ExploreBenchRow {
@@ -52,7 +55,11 @@ export async function benchExplore(scenarios: readonly Scenario[], options: Expl
   try {
     const rows: ExploreBenchRow[] = []
     for (const scenario of scenarios) {
-      const explore = (parallel: number) => exploreScenario(scenario, bench, {signal: options.signal, parallel})
+      const explore = async (parallel: number) => {
+        const result = await exploreScenario(scenario, bench, {signal: options.signal, parallel, keep: 'runs', ...(options.onRun ? {onRun: options.onRun} : {})})
+        options.onExplored?.(result)
+        return result
+      }
       await explore(options.parallel) // warm every slot's connections
       let sequential: ExploreResult | null = null
       let parallel: ExploreResult | null = null

@@ -45,6 +45,11 @@ export abstract class CachesimCommand extends Command {
     process.once('SIGTERM', onSignal)
   }
 
+  /** A progress bar (on stderr) only on a terminal, both streams, and never with --json. */
+  protected showsProgress(): boolean {
+    return !this.jsonEnabled() && Boolean(process.stdout.isTTY && process.stderr.isTTY)
+  }
+
   /** Registers something to tear down at once on Ctrl-C (e.g. dropping connections). */
   protected onInterrupt(cleanup: () => void): void {
     this.cleanups.push(cleanup)

@@ -2,7 +2,8 @@
 export interface Progress {
   /** A phase begins; `total` 0 means it has no count to show. */
   phase(label: string, total: number): void
-  update(done: number): void
+  /** `total` changes the count when it was an estimate; `note` is shown after the counts. */
+  update(done: number, more?: {total?: number; note?: string}): void
   stop(): void
 }
 
@@ -33,17 +34,20 @@ export async function createProgress(wanted: boolean): Promise<Progress> {
       total = count
       startedAt = performance.now()
     },
-    update(done) {
+    update(done, more = {}) {
+      if (more.total !== undefined) total = more.total
       if (total === 0) return
+      const payload = {note: more.note ?? ''}
       if (!bar) {
         if (performance.now() - startedAt < SHOW_AFTER_MS) return
         bar = new SingleBar(
-          {stream: process.stderr, format: `${label.padEnd(12)} {bar} {percentage}% {value}/{total} · eta {eta_formatted}`, clearOnComplete: true, hideCursor: true},
+          {stream: process.stderr, format: `${label.padEnd(12)} {bar} {percentage}% {value}/{total}{note} · eta {eta_formatted}`, clearOnComplete: true, hideCursor: true},
           Presets.shades_classic,
         )
-        bar.start(total, done)
+        bar.start(total, done, payload)
       }
-      bar.update(done)
+      if (more.total !== undefined) bar.setTotal(total)
+      bar.update(done, payload)
     },
     stop: stopBar,
   }

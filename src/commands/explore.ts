@@ -1,6 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../cli/base-command.js'
+import {OrdersProgress} from '../cli/orders-progress.js'
+import {createProgress} from '../cli/progress.js'
 import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
 import {BadInputError} from '../errors/bad-input-error.js'
@@ -10,7 +12,7 @@ export default class Explore extends CachesimCommand {
   static override summary = 'Run a scenario under every order of its steps and report which orders break consistency.'
   static override description = `Each order runs from a fresh reset of the row and the key, one step at a time, on the real MySQL and Redis; a scenario's delays are ignored. The search is depth-first over which actor goes next, so every distinct order is visited exactly once. A step that waits for a lock another actor holds is seen as blocked, and the other actors go on.
 
-For each scenario: how many orders, how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
+For each scenario: how many orders, how many behaviours they make (orders the servers cannot tell apart: the same steps with the same results and effects, a MySQL step and another actor's Redis step swapped, the same final state), how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
 
 Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad input, 3 a store could not be reached, 130 interrupted.`
   static override examples = [
@@ -31,7 +33,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       min: 1,
     }),
     random: Flags.integer({
-      summary: 'Sample this many orders at random instead of enumerating them all (with --seed).',
+      summary: 'Sample this many distinct orders at random (none twice) instead of enumerating them all (with --seed).',
       min: 1,
     }),
     seed: Flags.integer({summary: 'Seed for --random (default 1): the same seed gives the same orders.', dependsOn: ['random']}),
@@ -40,6 +42,11 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       default: 1,
       min: 1,
       max: 64,
+    }),
+    shard: Flags.string({
+      summary: 'Search only shard i of n (e.g. 2/4), a disjoint part of every order; join the shards\' --json with cachesim merge.',
+      helpValue: 'i/n',
+      exclusive: ['random'],
     }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
     html: Flags.string({summary: 'Write a self-contained HTML page to this file: the counts, and one steppable example order per kind of outcome.'}),
@@ -55,20 +62,38 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const lab = await import('../index.js')
     await lab.checkWritable(flags.html, '--html')
     storeOptions(flags) // bad URLs are bad input, said before anything starts
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
+    const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
+    this.onInterrupt(() => progress.stop())
     const results = await this.withStores(flags, async (stores) =>
       lab.exploreScenarios(await this.runnable(scenarios, stores), {
         stores,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
+        // Every order's line only when --json prints them: else memory stays flat in the number of orders.
+        keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
-                onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        ...(shard ? {shard} : {}),
+        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
+        onRun: progress.onRun,
+        onExplored: (result) => progress.scenarioDone(result.orders),
       }),
-    )
+    ).finally(() => progress.stop())
     if (flags.html !== undefined) await lab.writeExploreHtmlReport(flags.html, results, `cachesim explore ${args.target}`)
     if (!this.jsonEnabled()) this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
     if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
     return results.map(lab.toExploreJson)
   }
+}
+
+/** `i/n` (1 ≤ i ≤ n) as the explorer's shard, counted from 0. */
+export function parseShard(text: string): {index: number; count: number} {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim())
+  const [i, n] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN]
+  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(n) || n < 1 || i < 1 || i > n) {
+    throw new BadInputError(`--shard ${text}: want i/n with 1 ≤ i ≤ n, e.g. --shard 2/4`)
+  }
+  return {index: i - 1, count: n}
 }

@@ -12,12 +12,13 @@ import {renderTimeline} from './timeline.js'
  * divergent order (fewest steps, then fewest switches between actors).
  */
 export function renderExploreTable(results: readonly ExploreResult[], options: {timeline?: boolean} = {}): string {
-  const table = compactTable(['scenario', 'strategy', 'orders', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'])
+  const table = compactTable(['scenario', 'strategy', 'orders', 'behaviours', 'impossible', 'divergent', 'w/ stale reads', 'w/ dirty reads', 'expected?', 'time'])
   for (const r of results) {
     table.push([
       r.scenario,
       r.strategy,
-      r.mode === 'random' ? `${r.orders} sampled (${r.distinctOrders} distinct)` : `${r.orders}${r.complete ? '' : '+'}`,
+      r.mode === 'random' ? `${r.orders} sampled${coverage(r)}` : `${r.orders}${r.complete ? '' : '+'}`,
+      r.divergentBehaviours > 0 ? `${r.behaviours} (${chalk.red.bold(`${r.divergentBehaviours} divergent`)})` : String(r.behaviours),
       count(r.impossibleOrders, chalk.yellow),
       count(r.divergentOrders, chalk.red.bold),
       count(r.staleOrders, chalk.yellow),
@@ -34,15 +35,18 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     }
     for (const mismatch of r.mismatches) notes.push(chalk.red(`${r.scenario}: not as expected: ${mismatch}`))
     if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
-      notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}; expect: explore: is held only to a full search`))
+      notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}, none twice; expect: explore: is held only to a full search`))
+    }
+    if (r.sampled && !r.sampled.filled) {
+      notes.push(chalk.yellow(`${r.scenario}: only ${plural(r.orders, 'distinct order')} in ${plural(r.sampled.draws, 'draw')}: the space likely holds no more; explore without --random visits every order`))
     }
     for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
-    const stuck = r.runs.filter((run) => run.stuck)
-    for (const run of stuck.slice(0, 3)) {
+    for (const run of r.stuckRuns) {
       const why = run.stuck!.map((b) => `${b.actor}'s ${b.step} ${b.reason}`).join('; ')
       notes.push(chalk.yellow(`impossible: ${run.order.join(' ')} … then ${why}`))
     }
-    if (stuck.length > 3) notes.push(chalk.yellow(`… and ${plural(stuck.length - 3, 'more impossible order')} (--json lists them all)`))
+    const more = r.impossibleOrders - r.stuckRuns.length
+    if (more > 0) notes.push(chalk.yellow(`… and ${plural(more, 'more impossible order')} (--json lists them all)`))
     if (r.witnessRun) {
       const w = r.witnessRun
       notes.push(chalk.bold(`witness for ${r.scenario}`) + chalk.dim(` (${plural(w.order.length, 'step')}, ${plural(switches(w.order), "switch", "switches")})`))
@@ -56,6 +60,14 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     if (notes.length > 0) sections.push(notes.join('\n'))
   }
   return sections.join('\n\n')
+}
+
+/** What share of the orders a sample covers, against the estimate from its first run's steps. */
+function coverage(r: ExploreResult): string {
+  const estimate = r.sampled?.spaceEstimate
+  if (!estimate) return ''
+  const share = Math.min(100, (100 * r.orders) / estimate)
+  return ` of ≈${estimate} (${share < 1 ? share.toPrecision(1) : Math.round(share)}%)`
 }
 
 function count(n: number, colour: (text: string) => string): string {

@@ -77,7 +77,8 @@ function renderIndex(entries: readonly IndexEntry[]): string {
 }
 
 function renderExplore(result: ExploreResult, id: string): string {
-  const finished = result.runs.filter((r) => !r.stuck)
+  // The shortest finished run of each verdict: explore keeps those, not every run.
+  const finished = (result.runs.length > 0 ? result.runs : result.samples).filter((r) => !r.stuck)
   const kinds: {kind: string; title: string; run: RunResult | null}[] = [
     {kind: 'divergent', title: 'An order that left the stores divergent', run: result.witnessRun ?? shortest(finished.filter((r) => r.divergent))},
     {kind: 'stale', title: 'An order with stale reads only (the stores agree at the end)', run: shortest(finished.filter((r) => !r.divergent && r.staleReads > 0 && r.dirtyReads === 0))},
@@ -97,7 +98,7 @@ ${examples.join('\n')}
 /** "1 of 10 orders diverged; 2 read stale data; 7 consistent". */
 export function countsText(result: ExploreResult): string {
   const total = result.orders
-  const consistent = result.runs.filter((r) => !r.stuck && r.verdict.word === 'consistent').length
+  const consistent = result.consistentOrders
   const parts = [`${result.divergentOrders} of ${plural(total, result.mode === 'random' ? 'sampled order' : 'order')} diverged`]
   if (result.staleOrders > 0) parts.push(`${result.staleOrders} read stale data`)
   if (result.dirtyOrders > 0) parts.push(`${result.dirtyOrders} read dirty data`)

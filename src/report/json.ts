@@ -1,6 +1,7 @@
 import type {VerdictWord} from '../check/verdict.js'
 import type {StepRecord, Value} from '../history/types.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
+import type {OrderRun} from '../run/explore-tally.js'
 import type {RunResult} from '../run/result.js'
 import type {ExploreExpectation, RunExpectation} from '../scenario/types.js'
 
@@ -60,6 +61,31 @@ export interface RunJson {
 
 export function toRunJson(run: RunResult): RunJson {
   return {
+    ...toOrderJson(run),
+    expected: run.expected,
+    matchesExpected: run.matchesExpected,
+    mismatches: run.mismatches,
+    intendedOrder: run.intendedOrder === null ? null : run.intendedOrder.join(' '),
+    orderAsIntended: run.orderAsIntended,
+    history: run.steps.map((s) => {
+      const step: StepJson = {
+        index: s.index,
+        actor: s.actor,
+        step: s.step,
+        type: s.type,
+        value: s.value,
+        startMs: round(s.startMs),
+        endMs: s.endMs === null ? null : round(s.endMs),
+      }
+      if (s.error !== undefined) step.error = s.error
+      return step
+    }),
+  }
+}
+
+/** One order without its history, as `explore --json` lists every order. */
+export function toOrderJson(run: OrderRun): OrderJson {
+  return {
     scenario: run.scenario,
     strategy: run.strategy,
     source: run.source,
@@ -77,36 +103,18 @@ export function toRunJson(run: RunResult): RunJson {
     cacheMisses: run.cacheMisses,
     convergedAfterMs: run.convergedAfterMs === null ? null : round(run.convergedAfterMs),
     valid: run.valid,
-    expected: run.expected,
-    matchesExpected: run.matchesExpected,
-    mismatches: run.mismatches,
-    intendedOrder: run.intendedOrder === null ? null : run.intendedOrder.join(' '),
-    orderAsIntended: run.orderAsIntended,
     durationMs: round(run.durationMs),
     injectedDelayMs: run.injectedDelayMs,
     order: run.order.join(' '),
     unfired: run.unfired,
     stuck: run.stuck,
-    history: run.steps.map((s) => {
-      const step: StepJson = {
-        index: s.index,
-        actor: s.actor,
-        step: s.step,
-        type: s.type,
-        value: s.value,
-        startMs: round(s.startMs),
-        endMs: s.endMs === null ? null : round(s.endMs),
-      }
-      if (s.error !== undefined) step.error = s.error
-      return step
-    }),
   }
 }
 
 export type Verdict = VerdictWord
 
 /** The one word for a run: the worst thing it showed (its verdict's word). */
-export function verdictOf(run: RunResult): Verdict {
+export function verdictOf(run: OrderRun): Verdict {
   return run.verdict.word
 }
 
@@ -128,6 +136,15 @@ export interface ExploreJson {
   complete: boolean
   orders: number
   distinctOrders: number
+  /** For --random: draws made (repeats set aside), whether the sample was filled, and the estimated number of orders. */
+  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  /** For one shard of a search (--shard i/n, index from 0): its behaviours' keys, for `cachesim merge`. */
+  shard?: ExploreResult['shard']
+  /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
+  behaviours: number
+  divergentBehaviours: number
+  staleBehaviours: number
+  dirtyBehaviours: number
   impossibleOrders: number
   divergentOrders: number
   staleOrders: number
@@ -156,6 +173,12 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     complete: result.complete,
     orders: result.orders,
     distinctOrders: result.distinctOrders,
+    sampled: result.sampled,
+    ...(result.shard ? {shard: result.shard} : {}),
+    behaviours: result.behaviours,
+    divergentBehaviours: result.divergentBehaviours,
+    staleBehaviours: result.staleBehaviours,
+    dirtyBehaviours: result.dirtyBehaviours,
     impossibleOrders: result.impossibleOrders,
     divergentOrders: result.divergentOrders,
     staleOrders: result.staleOrders,
@@ -168,9 +191,6 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     witnessRun: result.witnessRun ? toRunJson(result.witnessRun) : null,
     exampleRun: result.exampleRun ? toRunJson(result.exampleRun) : null,
     unfired: result.unfired,
-    runs: result.runs.map((run) => {
-      const {history: _history, expected: _expected, matchesExpected: _matches, mismatches: _mismatches, intendedOrder: _intended, orderAsIntended: _asIntended, ...order} = toRunJson(run)
-      return order
-    }),
+    runs: result.orderRuns.map(toOrderJson),
   }
 }

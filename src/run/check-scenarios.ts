@@ -65,6 +65,7 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
   const explore = scenario.expect?.explore
     ? await exploreScenario(scenario, bench, {
         signal,
+        keep: 'counts',
         ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
         ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
       })

@@ -1,9 +1,10 @@
 import {compareExploreExpectation, type ObservedExploration} from '../check/expectation.js'
-import {type VerdictWord, worstWord} from '../check/verdict.js'
+import {type VerdictWord, WORDS} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {type Explored, exploreAllOrders, type OrderPlan, planSelector, type RunOrder, sampleOrders, switches} from '../schedule/explore.js'
+import {exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders} from '../schedule/explore.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
+import {type BehaviourKeys, ExploreTally, type KeepRuns, type OrderRun} from './explore-tally.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
@@ -19,7 +20,14 @@ export interface ExploreScenarioOptions {
   random?: {count: number; seed: number}
   /** Orders run at once, on disjoint rows, keys and connections. */
   parallel?: number
-  onRun?: (count: number) => void
+  /** After each run, for progress: orders run so far, and an estimate of the orders in all (at least that many). */
+  onRun?: (count: number, estimate: number) => void
+  /** Each run as it ends, before it is let go: for a caller that sums up more than the counts (bench explore). */
+  onRunResult?: (run: RunResult) => void
+  /** Search one shard of the orders (index from 0): see exploreAllOrders. */
+  shard?: {index: number; count: number}
+  /** What to keep of each order (default `orders`): see KeepRuns. */
+  keep?: KeepRuns
 }
 
 export interface ExploreResult extends ObservedExploration {
@@ -29,8 +37,32 @@ export interface ExploreResult extends ObservedExploration {
   mode: 'all' | 'random'
   /** Distinct orders among the runs (equal to `orders` when enumerating). */
   distinctOrders: number
-  /** Every run, sorted by its order string. */
+  /** Distinct behaviours among the finished runs: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
+  behaviours: number
+  /** Finished orders whose verdict is consistent (no divergence, no stale or dirty read, nothing lost or unknown). */
+  consistentOrders: number
+  /** Behaviours that left the stores divergent. */
+  divergentBehaviours: number
+  /** Behaviours with stale reads. */
+  staleBehaviours: number
+  /** Behaviours with dirty reads. */
+  dirtyBehaviours: number
+  /**
+   * For a sample (--random): runs drawn (repeats were set aside), whether `count` distinct orders
+   * were found before the draws ran out, and the number of orders of the first run's steps
+   * (n! / (k1! k2! …), an estimate of the space: paths that branch on data or block change it).
+   */
+  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  /** For one shard of a search (--shard): which, and its behaviours' keys, which `merge` unites across shards. */
+  shard: {index: number; count: number; behaviourKeys: BehaviourKeys} | null
+  /** Every run in full, sorted by its order string: only with `keep: 'runs'` (else empty). */
   runs: RunResult[]
+  /** Every order without its history, sorted by its order string: with `keep: 'orders'` or `'runs'` (else empty). */
+  orderRuns: OrderRun[]
+  /** The first impossible orders (by order string), however many there were (`impossibleOrders`). */
+  stuckRuns: OrderRun[]
+  /** The shortest finished run of each verdict (divergent, stale, consistent, …), for reports that show one of each. */
+  samples: RunResult[]
   /** The shortest divergent run: fewest steps, then fewest switches between actors. */
   witnessRun: RunResult | null
   /** When no order diverged, the shortest with stale or dirty reads, to show what they look like. */
@@ -47,59 +79,93 @@ export interface ExploreResult extends ObservedExploration {
 
 /**
  * Runs a scenario under every order of its actors' steps (or a seeded sample of them), each from
- * a fresh reset, ignoring its delays, and sums up what the orders did to the stores.
+ * a fresh reset, ignoring its delays, and sums up what the orders did to the stores. Each run is
+ * counted as it ends and let go, unless `keep` asks for more (see KeepRuns).
  */
 export async function exploreScenario(scenario: Scenario, bench: Workbench, options: ExploreScenarioOptions): Promise<ExploreResult> {
   const started = performance.now()
-  const runOrder: RunOrder<RunResult> = (plan, slot) => runPlan(scenario, bench, plan, slot, options.signal, options.lock)
   // Runs at once would share the one replica, which a run holds back and lets go: one at a time.
   const parallel = scenario.replica ? 1 : (options.parallel ?? 1)
-  const common = {signal: options.signal, parallel, ...(options.onRun ? {onRun: options.onRun} : {})}
+  const maxOrders = options.maxOrders ?? DEFAULT_MAX_ORDERS
+  const tally = new ExploreTally(options.keep ?? 'orders', options.random !== undefined)
+  let estimate = 0
+  const onRun = options.onRun
+  const common = {
+    signal: options.signal,
+    parallel,
+    keepRuns: false,
+    ...(onRun
+      ? {
+          onRun: (count: number, pending: number) => {
+            estimate = Math.max(count + pending, options.random ? options.random.count : Math.min(estimate, maxOrders))
+            onRun(count, estimate)
+          },
+        }
+      : {}),
+  }
+  let firstOrder: string[] | null = null
+  const count = (run: RunResult) => {
+    tally.add(run)
+    options.onRunResult?.(run)
+  }
+  const runOrder: RunOrder<RunResult> = async (plan, slot) => {
+    const run = await runPlan(scenario, bench, plan, slot, options.signal, options.lock)
+    firstOrder ??= run.order
+    if (estimate === 0) estimate = interleavingsOf(run.order)
+    return run
+  }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
   const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
-  let explored: Explored<RunResult>
+  let complete: boolean
+  let sampled: ExploreResult['sampled'] = null
   try {
-    explored = options.random
-      ? await sampleOrders(runOrder, {...common, ...options.random})
-      : await exploreAllOrders(runOrder, {...common, maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS})
+    if (options.random) {
+      const drawn = await sampleOrders(runOrder, {...common, ...options.random, accept: count})
+      complete = drawn.complete
+      sampled = {draws: drawn.draws, filled: drawn.filled, spaceEstimate: firstOrder ? interleavingsOf(firstOrder) : null}
+    } else {
+      complete = (await exploreAllOrders(runOrder, {...common, maxOrders, accept: count, ...(options.shard ? {shard: options.shard} : {})})).complete
+    }
   } catch (error) {
     await removeExtraRows().catch(() => {}) // the first error is the one to report
     throw error
   }
   await removeExtraRows()
-  const {runs, complete} = explored
-
-  runs.sort((a, b) => compareText(a.order.join(' '), b.order.join(' ')))
-  const finished = runs.filter((r) => !r.stuck)
-  const witnessRun = shortest(finished.filter((r) => r.divergent))
-  const exampleRun = witnessRun ? null : shortest(finished.filter((r) => r.staleReads + r.dirtyReads > 0))
-  const unfired = runs.length === 0 ? [] : runs[0]!.unfired.filter((what) => what.startsWith('fault') && runs.every((r) => r.unfired.includes(what)))
+  tally.sort()
+  const witnessRun = tally.witness
   const observed: ObservedExploration = {
-    orders: runs.length,
-    impossibleOrders: runs.length - finished.length,
-    divergentOrders: finished.filter((r) => r.divergent).length,
-    staleOrders: finished.filter((r) => r.staleReads > 0).length,
-    dirtyOrders: finished.filter((r) => r.dirtyReads > 0).length,
+    orders: tally.orders,
+    impossibleOrders: tally.impossibleOrders,
+    divergentOrders: tally.divergentOrders,
+    staleOrders: tally.staleOrders,
+    dirtyOrders: tally.dirtyOrders,
     witness: witnessRun ? witnessRun.order.join(' ') : null,
     complete,
   }
-  // What the file expects of every order says nothing of a sample.
+  // What the file expects of every order says nothing of a sample; a shard's is checked once merged.
   const expected = options.random ? null : (scenario.expect?.explore ?? null)
-  const mismatches = expected ? compareExploreExpectation(expected, observed) : []
+  const mismatches = expected && !options.shard ? compareExploreExpectation(expected, observed) : []
   return {
     scenario: scenario.name,
     strategy: scenario.strategy,
     source: scenario.source,
     mode: options.random ? 'random' : 'all',
     ...observed,
-    distinctOrders: new Set(runs.map((r) => r.order.join(' '))).size,
-    runs,
+    distinctOrders: tally.distinctOrders,
+    consistentOrders: tally.consistentOrders,
+    sampled,
+    shard: options.shard ? {...options.shard, behaviourKeys: tally.behaviourKeys} : null,
+    ...tally.behaviourCounts,
+    runs: tally.runs,
+    orderRuns: tally.orderRuns,
+    stuckRuns: tally.stuckRuns,
+    samples: WORDS.flatMap((word) => tally.shortestOf.get(word) ?? []),
     witnessRun,
-    exampleRun,
-    worst: worstWord(finished.map((r) => r.verdict.word)),
-    unfired,
+    exampleRun: tally.example,
+    worst: tally.worst,
+    unfired: tally.unfired,
     expected,
-    matchesExpected: expected ? mismatches.length === 0 : null,
+    matchesExpected: expected && !options.shard ? mismatches.length === 0 : null,
     mismatches,
     durationMs: performance.now() - started,
   }
@@ -121,24 +187,4 @@ function runPlan(
     slot,
     ...(lock === undefined ? {} : {lock}),
   })
-}
-
-function shortest(runs: RunResult[]): RunResult | null {
-  let best: RunResult | null = null
-  for (const run of runs) {
-    if (!best) {
-      best = run
-      continue
-    }
-    const byLength = run.order.length - best.order.length
-    const bySwitches = switches(run.order) - switches(best.order)
-    if (byLength < 0 || (byLength === 0 && (bySwitches < 0 || (bySwitches === 0 && compareText(run.order.join(' '), best.order.join(' ')) < 0)))) {
-      best = run
-    }
-  }
-  return best
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

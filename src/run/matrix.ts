@@ -49,6 +49,8 @@ export interface MatrixOptions {
   parallel?: number
   maxOrders?: number
   onCell?: (cell: MatrixCell) => void
+  /** After each order of a cell, for progress (exploreScenario's onRun). */
+  onRun?: (count: number, estimate: number) => void
 }
 
 /** Explores every matrix scenario (one per strategy and race) and sums each up in one symbol. */
@@ -60,8 +62,10 @@ export async function buildMatrix(scenarios: readonly Scenario[], options: Matri
     for (const scenario of scenarios) {
       const explored = await exploreScenario(scenario, await benches.for(scenario), {
         signal: options.signal,
+        keep: 'counts',
         ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
         ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
+        ...(options.onRun === undefined ? {} : {onRun: options.onRun}),
       })
       const cell: MatrixCell = {
         strategy: scenario.strategy,

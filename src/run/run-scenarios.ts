@@ -103,15 +103,21 @@ export interface ExploreScenariosOptions extends Omit<ExploreScenarioOptions, 's
   stores: StoreSource
   signal: AbortSignal
   onOpen?: (bench: Workbench) => void
+  /** Called as each scenario's search ends, e.g. for progress. */
+  onExplored?: (result: ExploreResult) => void
 }
 
 /** Explores each scenario in turn on one set of connections. */
 export async function exploreScenarios(scenarios: readonly Scenario[], options: ExploreScenariosOptions): Promise<ExploreResult[]> {
-  const {stores, onOpen, ...explore} = options
+  const {stores, onOpen, onExplored, ...explore} = options
   const benches = new Workbenches(stores, onOpen)
   try {
     const results: ExploreResult[] = []
-    for (const scenario of scenarios) results.push(await exploreScenario(scenario, await benches.for(scenario), explore))
+    for (const scenario of scenarios) {
+      const result = await exploreScenario(scenario, await benches.for(scenario), explore)
+      results.push(result)
+      onExplored?.(result)
+    }
     return results
   } finally {
     await benches.finish(options.signal)

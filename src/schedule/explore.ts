@@ -25,14 +25,24 @@ export function planSelector(plan: OrderPlan): Selector {
   return plan.kind === 'prefix' ? prefixSelector(plan.prefix) : randomSelector(seededRandom(plan.seed))
 }
 
-export interface ExploreOptions {
+export interface ExploreOptions<R = unknown> {
   signal: AbortSignal
   /** Stop after this many orders (the result says it is incomplete). */
   maxOrders: number
   /** Orders run at once, each in its own slot. */
   parallel: number
-  /** Called after each run, e.g. for progress. */
-  onRun?: (count: number) => void
+  /**
+   * Search only shard `index` (from 0) of `count`: the first run is every shard's, each
+   * alternative it leaves goes to one shard in turn, and all that follows from one stays there.
+   * The shards' orders are disjoint and together every order; the first run counts in shard 0.
+   */
+  shard?: {index: number; count: number}
+  /** Each run this search counts (not the first run in shards other than 0), as it ends. */
+  accept?: (run: R) => void
+  /** False: count the runs, but keep none (whoever runs them keeps what it needs): memory flat in the number of orders. */
+  keepRuns?: boolean
+  /** Called after each run, e.g. for progress: runs so far, and prefixes still to run (each one order at least). */
+  onRun?: (count: number, pending: number) => void
 }
 
 export interface Explored<R> {
@@ -51,9 +61,12 @@ export class NondeterminismError extends CachesimError {}
  * have gone at a choice point past the prefix becomes a new prefix to run. Independent
  * prefixes run in parallel slots.
  */
-export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions): Promise<Explored<R>> {
+export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder<R>, options: ExploreOptions<R>): Promise<Explored<R>> {
   const runs: R[] = []
-  const pending: ActorName[][] = [[]]
+  let finished = 0
+  const shard = options.shard ?? {index: 0, count: 1}
+  // A prefix with `shared` is run by every shard (only the first run is).
+  const pending: {prefix: ActorName[]; shared: boolean}[] = [{prefix: [], shared: shard.count > 1}]
   let started = 0
   let busy = 0
   let waiting: (() => void)[] = []
@@ -63,13 +76,18 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
     for (const wake of woken) wake()
   }
 
-  const expand = (run: R, from: number) => {
+  const expand = (run: R, from: number, shared: boolean) => {
     const actors = run.order.map(actorOf)
+    let alternative = 0
     // Pushed shallow-first so that the deepest alternative is run next (lexicographic order).
     for (const decision of run.decisions) {
       if (decision.position < from) continue
       const others = decision.enabled.filter((a) => a !== decision.chosen).reverse()
-      for (const other of others) pending.push([...actors.slice(0, decision.position), other])
+      for (const other of others) {
+        const mine = !shared || alternative % shard.count === shard.index
+        alternative += 1
+        if (mine) pending.push({prefix: [...actors.slice(0, decision.position), other], shared: false})
+      }
     }
   }
 
@@ -78,8 +96,8 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
     for (;;) {
       if (options.signal.aborted) throw abortReason(options.signal)
       if (failed || started >= options.maxOrders) return
-      const prefix = pending.pop()
-      if (!prefix) {
+      const next = pending.pop()
+      if (!next) {
         if (busy === 0) return
         await new Promise<void>((resolve) => waiting.push(resolve))
         continue
@@ -87,10 +105,14 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
       started += 1
       busy += 1
       try {
-        const run = await runOrder({kind: 'prefix', prefix}, slot)
-        runs.push(run)
-        expand(run, prefix.length)
-        options.onRun?.(runs.length)
+        const run = await runOrder({kind: 'prefix', prefix: next.prefix}, slot)
+        if (!next.shared || shard.index === 0) {
+          finished += 1
+          if (options.keepRuns !== false) runs.push(run)
+          options.accept?.(run)
+        }
+        expand(run, next.prefix.length, next.shared)
+        options.onRun?.(finished, pending.length)
       } catch (error) {
         // One failure stops every worker: the others finish their current order and return.
         failed = true
@@ -106,32 +128,71 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
   return {runs, complete: pending.length === 0}
 }
 
+/** Draws per wanted sample before a sample gives up looking for orders it has not seen. */
+export const DRAWS_PER_SAMPLE = 20
+
+export interface Sampled<R> extends Explored<R> {
+  /** Runs drawn, repeats included. */
+  draws: number
+  /** False when the draws ran out before `count` distinct orders were found (the space may hold no more). */
+  filled: boolean
+}
+
 /**
- * `count` orders drawn at random, reproducibly: sample i uses its own generator seeded from
- * (seed, i), so the same seed gives the same orders however many run in parallel.
+ * `count` distinct orders drawn at random, reproducibly: draw i uses its own generator seeded
+ * from (seed, i), and draws are taken in the order of i, an order already seen set aside, so the
+ * same seed gives the same orders however many run in parallel. At most count × DRAWS_PER_SAMPLE
+ * draws: a space smaller than `count` ends the sample early. `accept` sees each kept run, in draw
+ * order.
  */
 export async function sampleOrders<R extends ExploredRun>(
   runOrder: RunOrder<R>,
-  options: Omit<ExploreOptions, 'maxOrders'> & {count: number; seed: number},
-): Promise<Explored<R>> {
+  options: Omit<ExploreOptions<R>, 'maxOrders' | 'shard'> & {count: number; seed: number},
+): Promise<Sampled<R>> {
   const runs: R[] = []
+  const seen = new Set<string>()
+  const drawn = new Map<number, R>()
+  const maxDraws = options.count * DRAWS_PER_SAMPLE
+  let accepted = 0
+  let cursor = 0
   let next = 0
   let failed = false
+  // Takes the draws that have come back, in draw order, until one is missing or enough are kept.
+  const settle = () => {
+    while (accepted < options.count && drawn.has(cursor)) {
+      const run = drawn.get(cursor)!
+      drawn.delete(cursor)
+      cursor += 1
+      const key = run.order.join(' ')
+      if (seen.has(key)) continue
+      seen.add(key)
+      accepted += 1
+      if (options.keepRuns !== false) runs.push(run)
+      options.accept?.(run)
+      options.onRun?.(accepted, options.count - accepted)
+    }
+  }
   const worker = async (slot: number) => {
-    while (next < options.count && !failed) {
+    while (!failed && accepted < options.count && next < maxDraws) {
+      // Enough draws in flight to fill the sample if every one is new: no more until they settle.
+      if (next - cursor >= options.count - accepted + Math.max(0, options.parallel - 1)) {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        continue
+      }
       if (options.signal.aborted) throw abortReason(options.signal)
-      const seed = mix(options.seed, next++)
+      const index = next++
       try {
-        runs.push(await runOrder({kind: 'random', seed}, slot))
+        drawn.set(index, await runOrder({kind: 'random', seed: mix(options.seed, index)}, slot))
       } catch (error) {
         failed = true
         throw error
       }
-      options.onRun?.(runs.length)
+      settle()
     }
   }
   await allOrFirstError(Array.from({length: Math.max(1, options.parallel)}, (_, slot) => worker(slot)))
-  return {runs, complete: true}
+  settle()
+  return {runs, complete: true, draws: cursor, filled: accepted >= options.count}
 }
 
 /** Follows `prefix`, then always the first actor that can go. */
@@ -156,6 +217,24 @@ export function randomSelector(random: () => number): Selector {
 
 export function actorOf(token: string): ActorName {
   return token.slice(0, token.indexOf(':'))
+}
+
+/**
+ * How many orders keep each actor's steps in its own order, for the steps of one run:
+ * n! / (k1! k2! …). An estimate of a scenario's orders (paths that branch on data, or steps
+ * that block, make it more or fewer), for progress only.
+ */
+export function interleavingsOf(order: readonly string[]): number {
+  const perActor = new Map<string, number>()
+  for (const token of order) perActor.set(actorOf(token), (perActor.get(actorOf(token)) ?? 0) + 1)
+  let result = 1
+  let placed = 0
+  // Builds the multinomial as a product of binomials, exact while it fits in a double.
+  for (const k of perActor.values()) {
+    for (let i = 1; i <= k; i++) result = (result * (placed + i)) / i
+    placed += k
+  }
+  return Math.round(result)
 }
 
 /** Switches between actors in an order: the second measure of how simple a witness is. */

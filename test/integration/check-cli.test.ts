@@ -51,7 +51,7 @@ describe('cachesim explore', () => {
   it('prints the summary table and the witness with its replay command', async () => {
     const result = await runCli(['explore', 'update-then-update'])
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /uu-two-writers\s+│ update-then-update │ 6\s+│ 0\s+│ 2\s+│ 0\s+│ 0\s+│ ✓/)
+    assert.match(result.stdout, /uu-two-writers\s+│ update-then-update │ 6\s+│ 4 \(2 divergent\)\s+│ 0\s+│ 2\s+│ 0\s+│ 0\s+│ ✓/)
     assert.match(result.stdout, /witness for uu-two-writers \(4 steps, 2 switches\)/)
     assert.match(result.stdout, /replay: cachesim run uu-two-writers --order "A:db\.update B:db\.update B:cache\.set A:cache\.set"/)
   })

@@ -25,7 +25,7 @@ const bench = (s: Scenario): Promise<Workbench> => benches.for(s)
 
 const named = (name: string) => builtIn.find((s) => s.name === name)!
 const explore = async (s: Scenario, options: Partial<Parameters<typeof exploreScenario>[2]> = {}) =>
-  exploreScenario(s, await bench(s), {signal, ...options})
+  exploreScenario(s, await bench(s), {signal, keep: 'runs', ...options})
 const replay = async (s: Scenario, order: string) =>
   runScenario(s, await bench(s), {schedule: (hooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(parseOrder(order)), ...hooks}), signal})
 
@@ -63,13 +63,40 @@ describe('explore visits every order exactly once', () => {
   it('a random sample only finds orders the enumeration found, and the same seed finds the same ones', async () => {
     const s = named('dcl-writer-beats-lock')
     const all = new Set((await explore(s)).runs.map((r) => r.order.join(' ')))
-    const first = await explore(s, {random: {count: 40, seed: 7}})
-    const again = await explore(s, {random: {count: 40, seed: 7}})
-    const other = await explore(s, {random: {count: 40, seed: 8}})
+    const first = await explore(s, {random: {count: 10, seed: 7}})
+    const again = await explore(s, {random: {count: 10, seed: 7}})
+    const other = await explore(s, {random: {count: 10, seed: 8}})
     const orders = (r: ExploreResult) => r.runs.map((run) => run.order.join(' ')).sort()
     for (const order of orders(first)) assert.ok(all.has(order), order)
+    assert.equal(new Set(orders(first)).size, 10, 'no order twice')
+    assert.equal(first.sampled?.filled, true)
     assert.deepEqual(orders(first), orders(again))
     assert.notDeepEqual(orders(first), orders(other))
+  })
+
+  it("keep: 'counts' lets every run go once counted: the same counts, behaviours, witness and impossible orders as keeping them all", async () => {
+    for (const name of ['dtu-reader-refills-old', 'wl-reader-writer', 'dcl-three-readers']) {
+      const full = await explore(named(name))
+      const counted = await explore(named(name), {keep: 'counts'})
+      const summary = (r: ExploreResult) => ({
+        orders: r.orders,
+        impossible: r.impossibleOrders,
+        divergent: r.divergentOrders,
+        stale: r.staleOrders,
+        dirty: r.dirtyOrders,
+        behaviours: [r.behaviours, r.divergentBehaviours, r.staleBehaviours, r.dirtyBehaviours],
+        witness: r.witness,
+        example: r.exampleRun?.order.join(' ') ?? null,
+        stuck: r.stuckRuns.map((run) => run.order.join(' ')),
+        worst: r.worst,
+        samples: r.samples.map((run) => run.verdict.word),
+      })
+      assert.deepEqual(summary(counted), summary(full), name)
+      assert.equal(counted.runs.length, 0)
+      assert.equal(counted.orderRuns.length, 0)
+      assert.equal(full.runs.length, full.orders)
+      assert.deepEqual(full.stuckRuns.map((run) => run.order.join(' ')), full.runs.filter((run) => run.stuck).slice(0, 3).map((run) => run.order.join(' ')))
+    }
   })
 
   it('--max-orders stops the search and says it is incomplete', async () => {

@@ -37,7 +37,6 @@ describe('cachesim matrix', () => {
     assert.match(result.stdout, /^\| `lease` \| ✓ \| ✓ \| ~ \d+\/\d+ \| ✗ 1\/1 \| ✗ 1\/1 \| ✓ \|$/m)
     // The README says its table is this command's output: from the header row to the legend.
     const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8')
-    // The full matrix's header (the app and library rows above it have no pause-past-ttl column).
     const start = readme.indexOf('| strategy | two-writers | cold-refill | warm-read | cache-step-fails | crash-between | pause-past-ttl |')
     const legend = readme.indexOf('\n', readme.indexOf('✓ consistent in every order ·', start))
     assert.ok(start >= 0 && legend > start, 'the README has the matrix block')

@@ -20,7 +20,7 @@ const signal = new AbortController().signal
 const named = (name: string) => builtIn.find((s) => s.name === name)!
 const run = async (s: Scenario) => runScenario(s, await benches.for(s), {schedule: () => new DelaySchedule(s.delays), signal})
 const explore = async (s: Scenario, options: {random?: {count: number; seed: number}} = {}) =>
-  exploreScenario(s, await benches.for(s), {signal, ...options})
+  exploreScenario(s, await benches.for(s), {signal, keep: 'runs', ...options})
 
 after(async () => {
   await benches.close()

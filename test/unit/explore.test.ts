@@ -153,6 +153,35 @@ describe('selectors', () => {
     assert.ok(new Set(orders(one.runs)).size > 1)
   })
 
+  it('shards: disjoint, together every order, the first run counted once', async () => {
+    const all = orders((await exploreAllOrders(runOrder(independent(2, 2, 1)), {signal, maxOrders: 1000, parallel: 1})).runs)
+    for (const count of [1, 2, 3, 7]) {
+      const shards = []
+      for (let index = 0; index < count; index++) {
+        shards.push(orders((await exploreAllOrders(runOrder(independent(2, 2, 1)), {signal, maxOrders: 1000, parallel: 2, shard: {index, count}})).runs))
+      }
+      assert.equal(shards.flat().length, all.length, `${count} shards`)
+      assert.deepEqual(shards.flat().sort(), [...all].sort(), `${count} shards`)
+    }
+  })
+
+  it('sampleOrders draws no order twice, and a space smaller than the sample ends it early, said so', async () => {
+    const sampled = await sampleOrders(runOrder(independent(3, 3)), {signal, parallel: 1, count: 15, seed: 3})
+    assert.equal(sampled.runs.length, 15)
+    assert.equal(new Set(orders(sampled.runs)).size, 15)
+    assert.equal(sampled.filled, true)
+    assert.ok(sampled.draws >= 15)
+    // Two actors with two steps each: 6 orders, not 10.
+    const small = await sampleOrders(runOrder(independent(2, 2)), {signal, parallel: 2, count: 10, seed: 3})
+    assert.equal(new Set(orders(small.runs)).size, small.runs.length)
+    assert.equal(small.runs.length, 6)
+    assert.equal(small.filled, false)
+    const accepted: string[] = []
+    const again = await sampleOrders(runOrder(independent(3, 3)), {signal, parallel: 3, count: 15, seed: 3, accept: (run) => accepted.push(run.order.join(' '))})
+    assert.deepEqual(orders(again.runs), orders(sampled.runs))
+    assert.deepEqual(accepted, orders(sampled.runs))
+  })
+
   it('a script replays its order and says where an order does not fit', async () => {
     const script = (text: string) => runWith(scriptSelector(parseOrder(text)), independent(2, 1))
     assert.deepEqual((await script('B:do.one A:do.one A:do.two')).order, ['B:do.one', 'A:do.one', 'A:do.two'])

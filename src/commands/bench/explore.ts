@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {CachesimCommand} from '../../cli/base-command.js'
+import {OrdersProgress} from '../../cli/orders-progress.js'
+import {createProgress} from '../../cli/progress.js'
 import {storeFlags} from '../../cli/store-flags.js'
 import type {AppBenchResult} from '../../bench/app-bench.js'
 import type {ExploreBenchResult} from '../../bench/explore-bench.js'
@@ -40,9 +42,18 @@ export default class BenchExplore extends CachesimCommand {
     // on the clock (pause and latency faults).
     const timed = (s: {faults: {kind: string}[]}) => s.faults.some((f) => f.kind === 'pause' || f.kind === 'latency')
     const scenarios = (await lab.loadBuiltInScenarios()).filter((s) => !needsBinlog(s) && !needsReplica(s) && !timed(s))
+    const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'bench', scenarios.length * (1 + 2 * flags.repeat))
+    this.onInterrupt(() => progress.stop())
     const result = await this.withStores(flags, ({plain: stores}) =>
-      benchExplore(scenarios, {stores, signal: this.interrupt.signal, parallel: flags.parallel, repeat: flags.repeat}),
-    )
+      benchExplore(scenarios, {
+        stores,
+        signal: this.interrupt.signal,
+        parallel: flags.parallel,
+        repeat: flags.repeat,
+        onRun: progress.onRun,
+        onExplored: (explored) => progress.scenarioDone(explored.orders),
+      }),
+    ).finally(() => progress.stop())
     if (!this.jsonEnabled()) this.log(renderExploreBench(result))
     return result
   }
