@@ -79,7 +79,10 @@ function stepOutcomes(entries: readonly HistoryEntry[]): StepOutcome[] {
     const invoke = sent.get(entry.actor)
     if (!invoke) continue
     sent.delete(entry.actor)
-    const outcome: StepOutcome = {actor: entry.actor, step: entry.step, type: entry.type, sent: invoke.value, value: entry.value}
+    // PUBLISH answers how many subscribers were listening at that instant: a matter of when each
+    // client's SUBSCRIBE landed, not of the order, so it does not tell behaviours apart.
+    const value = /^redis\.S?PUBLISH$/.test(entry.step) ? null : entry.value
+    const outcome: StepOutcome = {actor: entry.actor, step: entry.step, type: entry.type, sent: invoke.value, value}
     if (entry.effect !== undefined) outcome.effect = entry.effect
     if (entry.error !== undefined) outcome.error = entry.error
     done.push({window, outcome})
