@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {after} from 'node:test'
 import {rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -8,7 +9,7 @@ import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
 import type {StoreTargets} from '../../src/stores/targets.js'
-import type {StoreSet} from '../../src/run/workbenches.js'
+import {type StoreSet, Workbenches} from '../../src/run/workbenches.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
 import {pidsUnder} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
@@ -134,4 +135,19 @@ export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
       if (servers) await (await servers).stop()
     },
   }
+}
+
+/**
+ * The workbenches a test file runs its scenarios on (the test stores, with a private MariaDB for
+ * the scenarios that need a binlog or a replica), closed with this process's test data after the file.
+ */
+export function testWorkbenches(): {stores: StoreSet; benches: Workbenches; signal: AbortSignal} {
+  const stores = testStoreSet()
+  const benches = new Workbenches(stores)
+  after(async () => {
+    await benches.close()
+    await stores.stop()
+    await removeTestData()
+  })
+  return {stores, benches, signal: new AbortController().signal}
 }

@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
 import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
-import {removeTestData, testStoreSet} from '../helpers/stores.js'
+import {testWorkbenches} from '../helpers/stores.js'
 
 /** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const fixture = (name: string) => path.join(root, 'test/fixtures/apps', name)
 const example = (name: string) => path.join(root, 'examples', name)
 
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
+const {benches, signal} = testWorkbenches()
 
 const counts = (r: ExploreResult) => ({
   orders: r.orders,

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {exploreScenario} from '../../src/run/explore-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios, loadMatrixScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
-import {removeTestData, testStoreSet} from '../helpers/stores.js'
+import {testWorkbenches} from '../helpers/stores.js'
 
 /**
  * Every order of every built-in and matrix scenario, counted as the explorer counted them
@@ -28,15 +27,7 @@ const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/explore-
   matrix: Record<string, Counts>
 }
 
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
+const {benches, signal} = testWorkbenches()
 
 async function counts(scenario: Scenario): Promise<Counts> {
   const explored = await exploreScenario(scenario, await benches.for(scenario), {signal, parallel: 2})

@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {checkScenarios} from '../../src/run/check-scenarios.js'
 import {runScenario} from '../../src/run/run-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {DelaySchedule} from '../../src/schedule/delays.js'
 import {orderNote} from '../../src/report/history-lines.js'
 import {toRunJson} from '../../src/report/json.js'
 import {scenario} from '../helpers/scenarios.js'
-import {removeTestData, testStoreSet} from '../helpers/stores.js'
+import {testWorkbenches} from '../helpers/stores.js'
 
 /**
  * A scenario's `order:` pins the order its delays are meant to produce. A machine too busy for
  * the delays' margins is played here by delays that produce another order: `run` must say so
  * rather than give another verdict, and `check` must judge the pinned order all the same.
  */
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
+const {stores, benches, signal} = testWorkbenches()
 
 const INTENDED = 'B:cache.get B:db.select A:db.update A:cache.del B:cache.set'
 
