@@ -4,10 +4,9 @@ import type {Connection} from 'mysql2/promise'
 import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepEffect, Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
-import type {Actor} from '../strategies/types.js'
-import {bindInstance} from './app-strategy.js'
+import type {Actor, Strategy} from '../strategies/types.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
-import type {LoadedApp} from './load.js'
+import {errorLine, type LoadedApp} from './load.js'
 import {toValue} from './value.js'
 import type {AppInstance} from './types.js'
 
@@ -36,7 +35,7 @@ export function setUpApp(owner: object, bench: AppBench): Promise<void> {
   if (!done) {
     const {app, shown} = bench.loaded
     done = outsideLanes(() => Promise.resolve(app.setup?.(bench.observer.mysql))).catch((error: unknown) => {
-      throw new BadInputError(`app ${shown}: its setup failed: ${messageOf(error)}`)
+      throw new BadInputError(`app ${shown}: its setup failed: ${errorLine(error)}`)
     })
     apps.set(bench.loaded.file, done)
   }
@@ -55,7 +54,7 @@ export interface AppActor {
  */
 export class AppRun {
   private readonly instances = new Map<ActorName, AppInstance>()
-  private readonly lanes = new Map<ActorName, AppLane>()
+  private readonly lanes = new Map<ActorName, AppLane & {idle(): Promise<void>}>()
   /**
    * Actors whose connection may hold row locks: in a transaction that has sent a statement (or
    * that turned autocommit off: then always). A step of another actor may then wait for them.
@@ -116,23 +115,45 @@ export class AppRun {
     const {app, shown} = this.bench.loaded
     // A promise of the app's that fails with nobody to hear it ends the run, said in one line,
     // rather than the process with a stack trace.
-    running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${messageOf(reason)}`))
+    running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${errorLine(reason)}`))
     listenForStrays()
     for (const {actor, redis, mysql} of actors) {
       const instance = await outsideLanes(async () => {
         try {
           return await app.create({actor: actor.name, id: this.rowId, prefix: this.bench.prefix, redis, mysql, urls: this.bench.urls})
         } catch (error) {
-          throw new BadInputError(`app ${shown}: create() failed for actor ${actor.name}: ${messageOf(error)}`)
+          throw new BadInputError(`app ${shown}: create() failed for actor ${actor.name}: ${errorLine(error)}`)
         }
       })
       if (!instance || typeof instance.read !== 'function' || typeof instance.write !== 'function') {
         throw new BadInputError(`app ${shown}: create() must return an object with read() and write(value) functions`)
       }
-      const lane = this.lane(actor)
       this.instances.set(actor.name, instance)
-      this.lanes.set(actor.name, lane)
-      bindInstance(actor, instance, () => lane.idle())
+      this.lanes.set(actor.name, this.lane(actor))
+    }
+  }
+
+  /**
+   * The app's read and write paths as a strategy's, through this run's instances. An operation
+   * ends only once its last step has been recorded: the app hears a reply before its step has
+   * ended (been observed and recorded).
+   */
+  paths(strategy: Strategy): Strategy {
+    const {app} = this.bench.loaded
+    const settled = async <T>(actor: Actor, call: (instance: AppInstance) => Promise<T>): Promise<T> => {
+      const instance = this.instances.get(actor.name)
+      const lane = this.lanes.get(actor.name)
+      if (!instance || !lane) throw new Error(`internal: ${actor.name} has no app instance`)
+      try {
+        return await call(instance)
+      } finally {
+        await lane.idle()
+      }
+    }
+    return {
+      ...strategy,
+      read: async (actor) => toValue(await settled(actor, (instance) => instance.read())),
+      write: (actor, n) => settled(actor, (instance) => instance.write(app.value(n))),
     }
   }
 
@@ -314,8 +335,3 @@ function decoded(decode: (raw: string) => unknown, raw: string): Value {
   }
 }
 
-
-function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n')[0] ?? message
-}

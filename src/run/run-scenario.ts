@@ -95,12 +95,12 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
         const [row, cached] = await Promise.all([observer.mysql.snapshot(rowId), observer.redis.get(key)])
         return {db: row?.value ?? null, cache: cached === null ? null : decode(cached)}
       }
-  // An app's transactions are its own: cachesim cannot tell which rows they hold, so it asks the server.
   const history = new History()
   // --step shows what the step just taken returned: the last one that has ended.
   const lastStep = () => pairSteps(history.entries).filter((s) => s.type !== 'pending').at(-1) ?? null
-  const hooks = scheduleHooks(stores, observer, peek, app ? {holdsLocks: (actor) => app.holdsLocks(actor), threadsOf: (actor) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {})
-  hooks.lastStep = lastStep
+  // An app's transactions and connections are its own: its run follows them for the schedule.
+  const appHooks = app ? {holdsLocks: (actor: ActorName) => app.holdsLocks(actor), threadsOf: (actor: ActorName) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {}
+  const hooks = scheduleHooks(stores, observer, peek, {lastStep, ...appHooks})
   const schedule = options.schedule(hooks)
   // One step at a time, a TTL runs out only where the scenario pauses (see ttl-clock.ts).
   const clock = new TtlClock(schedule.kind !== 'delays')
@@ -148,6 +148,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   }
   if (cacheTtlMs !== undefined) settings.cacheTtlMs = cacheTtlMs
 
+  // An app's read and write paths are its instances' in this run.
+  const paths = app ? app.paths(strategy) : strategy
   const runtimes = new Map<ActorName, ActorRuntime>()
   const tasks = scenario.actors.map((spec) => {
     const pair = stores.get(spec.name)!
@@ -176,7 +178,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     })
     runtimes.set(spec.name, actor)
     const loseKeys = () => pair.redis.delete(app ? [app.key] : rowKeys(bench.keys, rowId))
-    const body = () => runOperations(actor, strategy, spec.ops, history, operations, loseKeys)
+    const body = () => runOperations(actor, paths, spec.ops, history, operations, loseKeys)
     return {
       name: spec.name,
       startAfterMs: spec.startAfterMs,
