@@ -24,7 +24,12 @@ export function scheduleHooks(
   stores: ReadonlyMap<ActorName, StorePair>,
   observer: StorePair,
   peek: ScheduleHooks['peek'],
-  options: {holdsLocks?: (actor: ActorName) => boolean; threadsOf?: (actor: ActorName) => number[]; inProcessWaitMs?: number} = {},
+  options: {
+    holdsLocks?: (actor: ActorName) => boolean
+    threadsOf?: (actor: ActorName) => number[]
+    inProcessWaitMs?: number
+    lastStep?: () => StepRecord | null
+  } = {},
 ): ScheduleHooks {
   const threadOf = new Map([...stores].map(([name, pair]) => [name, pair.mysql.threadId]))
   // An app may send statements on connections of its own (a pool): those count as the actor's too.
@@ -53,5 +58,6 @@ export function scheduleHooks(
     },
     peek,
     ...(options.inProcessWaitMs === undefined ? {} : {inProcessWaitMs: options.inProcessWaitMs}),
+    ...(options.lastStep === undefined ? {} : {lastStep: options.lastStep}),
   }
 }
