@@ -50,7 +50,7 @@ const installed = new Set<string>()
  * Gates the copies of ioredis and mysql2 that `fromDir` resolves to (an app's node_modules), and
  * cachesim's own. Each copy is patched once.
  */
-export async function installGates(fromDir: string): Promise<void> {
+export function installGates(fromDir: string): void {
   for (const base of [path.join(fromDir, 'noop.js'), import.meta.url]) gateFrom(base)
 }
 

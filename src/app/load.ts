@@ -45,13 +45,13 @@ async function importApp(file: string, shown: string): Promise<LoadedApp> {
   if (!info?.isFile()) throw new BadInputError(`no such app module: ${shown}`)
   if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(file)) throw new BadInputError(`app module ${shown}: give a .ts, .mts, .js, .mjs or .cjs file`)
   // The app's own copies of the clients (its node_modules) are gated as well as cachesim's.
-  await installGates(path.dirname(file))
+  installGates(path.dirname(file))
   let namespace: Record<string, unknown>
   try {
     const {tsImport} = await import('tsx/esm/api')
     namespace = (await tsImport(pathToFileURL(file).href, {parentURL: import.meta.url, onImport: gateImported})) as Record<string, unknown>
   } catch (error) {
-    throw new BadInputError(`app module ${shown} could not be loaded: ${oneLine(error)}`)
+    throw new BadInputError(`app module ${shown} could not be loaded: ${errorLine(error)}`)
   }
   const app = checkShape(defaultExport(namespace), shown)
   return {file, shown, app}
@@ -90,7 +90,8 @@ function checkShape(candidate: unknown, shown: string): LoadedApp['app'] {
   }
 }
 
-function oneLine(error: unknown): string {
+/** An app's error, told in one line: its first line that says something. */
+export function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   return message.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? 'unknown error'
 }

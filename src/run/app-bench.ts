@@ -40,10 +40,10 @@ export async function appBench(bench: Workbench, loaded: LoadedApp, observer: St
     benches.set(bench, apps)
   }
   let state = apps.get(loaded.file)
-  const {mysql, redis} = bench.options
-  const credentials = mysql.password === undefined ? encodeURIComponent(mysql.user) : `${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}`
-  const urls = {redis: redis.url, mysql: `mysql://${credentials}@${mysql.host}:${mysql.port}/${mysql.database}`}
   if (!state) {
+    const {mysql, redis} = bench.options
+    const credentials = mysql.password === undefined ? encodeURIComponent(mysql.user) : `${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}`
+    const urls = {redis: redis.url, mysql: `mysql://${credentials}@${mysql.host}:${mysql.port}/${mysql.database}`}
     state = {loaded, prefix: bench.keys.prefix, observer: {mysql: bench.observer.mysql.raw, redis: bench.observer.redis.raw}, urls, touched: new Set(), noted: {count: 0, read: false}}
     apps.set(loaded.file, state)
   }
