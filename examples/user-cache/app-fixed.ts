@@ -1,16 +1,13 @@
-/** The cachesim app module for FixedUserCache (the generation-counter fix); see app.ts. */
+/** The cachesim app module for FixedUserCache (the generation-counter fix): app.ts, with the fixed cache. */
 import type {CachesimApp} from '../../src/app/types.js'
+import userCache from './app.js'
 import {FixedUserCache} from './user-cache-fixed.js'
-import {createUsersTable, findUser, resetUser, type User, userNumbered} from './users-table.js'
+import type {User} from './users-table.js'
 
 const app: CachesimApp<User> = {
+  ...userCache,
   name: 'user-cache-fixed',
   summary: 'the user cache with a per-key generation counter: a fill lands only if no update came since the read began',
-  setup: createUsersTable,
-  key: (id, prefix) => `${prefix}user:${id}`,
-  readRow: findUser,
-  writeRow: resetUser,
-  value: userNumbered,
   create({id, prefix, redis, mysql}) {
     const cache = new FixedUserCache(redis, mysql, prefix)
     return {
