@@ -1,3 +1,4 @@
+import type {Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
 import type {Check, FinalState} from './types.js'
 
@@ -12,9 +13,9 @@ export function isDivergent(state: FinalState): boolean {
   return staleViews(state).length > 0
 }
 
-/** The actors whose in-process cache holds a value that is not MySQL's committed one. */
-export function staleViews(state: FinalState): string[] {
-  return Object.entries(state.views ?? {}).filter(([, value]) => value !== null && !sameValue(value, state.db)).map(([actor]) => actor)
+/** The actors whose in-process cache holds a value that is not MySQL's committed one, with that value. */
+export function staleViews(state: FinalState): Array<[actor: string, value: Value]> {
+  return Object.entries(state.views ?? {}).filter(([, value]) => value !== null && !sameValue(value, state.db))
 }
 
 export const checkDivergence: Check = ({final}) => {

@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 
-import {formatValue, sameValue} from '../history/value.js'
+import {staleViews} from '../check/divergence.js'
+import {formatValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'
 import {describeStep} from './describe-step.js'
 import {showValue} from './verdict.js'
@@ -31,9 +32,9 @@ export function renderHistory(run: RunResult): string {
     else if (op.type !== 'ok') lines.push(chalk.dim(`  ${op.actor}'s write of ${formatValue(op.value)} failed: ${op.error ?? 'outcome unknown'}`))
   }
   for (const mismatch of run.mismatches) lines.push(chalk.red(`  not as expected: ${mismatch}`))
+  const stale = new Set(staleViews(run).map(([actor]) => actor))
   for (const [actor, value] of Object.entries(run.views ?? {})) {
-    const stale = value !== null && !sameValue(value, run.db)
-    lines.push((stale ? chalk.red : chalk.dim)(`  ${actor}'s in-process cache: ${formatValue(value)}${stale ? ' (not MySQL\'s: it serves the old value)' : ''}`))
+    lines.push((stale.has(actor) ? chalk.red : chalk.dim)(`  ${actor}'s in-process cache: ${formatValue(value)}${stale.has(actor) ? ' (not MySQL\'s: it serves the old value)' : ''}`))
   }
   if (run.stuck) {
     for (const b of run.stuck) lines.push(chalk.red(`  stuck: ${b.actor}'s ${b.step} ${b.reason}`))

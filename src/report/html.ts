@@ -1,5 +1,6 @@
+import {staleViews} from '../check/divergence.js'
 import type {Value} from '../history/types.js'
-import {formatValue, sameValue} from '../history/value.js'
+import {formatValue} from '../history/value.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import type {RunResult} from '../run/result.js'
 import {plural} from '../util/plural.js'
@@ -116,9 +117,10 @@ function renderRun(run: RunResult, id: string, heading: 'h2' | null): string {
   const verdict = verdictOf(run)
   const story = tellRace(run, {width: 12})
   const reads = run.reads.length > 0 ? `<ul class="reads">${run.reads.map((r) => `<li class="${r.anomaly}">${escape(readWords(r))}</li>`).join('')}</ul>` : ''
+  const staleActors = new Set(staleViews(run).map(([actor]) => actor))
   const views = Object.entries(run.views ?? {})
     .map(([actor, value]) => {
-      const stale = value !== null && !sameValue(value, run.db)
+      const stale = staleActors.has(actor)
       return `<li class="${stale ? 'divergent' : ''}">${escape(actor)}'s in-process cache: ${escape(show(value))}${stale ? ' (not MySQL\'s: it serves the old value)' : ''}</li>`
     })
     .join('')

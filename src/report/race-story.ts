@@ -1,3 +1,4 @@
+import {isDivergent, staleViews} from '../check/divergence.js'
 import type {ReadFinding} from '../check/reads.js'
 import type {StepRecord, Value} from '../history/types.js'
 import {formatValue, sameValue} from '../history/value.js'
@@ -53,7 +54,7 @@ export function tellRace(run: RunResult, options: {width?: number} = {}): RaceSt
       step,
       text: describeStep(step, showValue),
       state,
-      disagree: state.cache !== null && !sameValue(state.cache, state.db),
+      disagree: isDivergent(state),
       divergedWhy: mark !== null && mark.index === step.index ? mark.why : null,
       reads: readsAt.get(step.index) ?? [],
       sentAs: sentAs < row + 1 ? sentAs : null,
@@ -76,7 +77,7 @@ function divergenceMark(run: RunResult, states: ModelState[], ordered: StepRecor
   const since = divergedAt(states, run.steps)
   if (since === null) {
     // Redis and MySQL agree, but an actor's in-process cache does not: it serves the old value.
-    const held = Object.entries(run.views ?? {}).filter(([, v]) => v !== null && !sameValue(v, run.db))
+    const held = staleViews(run)
     if (held.length === 0 || ordered.length === 0) return null
     const views = held.map(([actor, v]) => `${actor}'s in-process cache still holds ${show(v)}`).join(', ')
     return {index: ordered.at(-1)!.index, why: `at the end ${views}, which is not MySQL's ${show(run.db)}: it serves that until it expires`}
@@ -112,7 +113,7 @@ function divergenceMark(run: RunResult, states: ModelState[], ordered: StepRecor
       why: `${who(start)} made MySQL ${show(state.db)}${after}${note}: no later step removes Redis's ${show(state.cache)}`,
     }
   }
-  const views = Object.entries(run.views ?? {}).filter(([, v]) => v !== null && !sameValue(v, run.db))
+  const views = staleViews(run)
   const held = views.length > 0 ? views.map(([actor, v]) => `${actor}'s in-process cache holds ${show(v)}`).join(', ') : `Redis holds ${show(state.cache)}`
   return {index: since, why: `after ${who(start)} the stores disagree for good: MySQL has ${show(state.db)}, ${held}`}
 }
