@@ -23,7 +23,7 @@ export async function appRedis(bench: Workbench, actor: string, slot: number): P
   const id = `${slot}/${actor}`
   const open = mine.get(id)
   if (open && open.status !== 'end' && open.status !== 'close') return open
-  const client = await RedisStore.openClient(bench.options.redis)
+  const client = await RedisStore.openClient(bench.options.redis, {queueWhileConnecting: true})
   mine.set(id, client)
   bench.keep({close: () => client.quit().catch(() => client.disconnect()), destroy: () => client.disconnect()})
   return client

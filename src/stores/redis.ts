@@ -49,17 +49,18 @@ export class RedisStore {
   /**
    * A connected ioredis client that fails fast, for code that needs more than this adapter's
    * commands (sync's scripts and pub/sub). Its user keeps to cachesim's prefix all the same.
+   * `queueWhileConnecting`: commands wait for a connection being made (an app's client, whose
+   * duplicate() connects on its first command); cachesim's own clients refuse them instead.
    */
-  static async openClient(target: RedisTarget): Promise<Redis> {
+  static async openClient(target: RedisTarget, options: {queueWhileConnecting?: boolean} = {}): Promise<Redis> {
     const client = new Redis(target.url, {
       lazyConnect: true,
       connectTimeout: 3000,
       // Fail fast and say so, rather than retrying forever behind the user's back.
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
-      // Commands wait for a connection being made (an app's duplicate() connects on its first
-      // command); with no retries, a connection that is gone fails them at once all the same.
-      enableOfflineQueue: true,
+      // With no retries, a connection that is gone fails queued commands at once all the same.
+      enableOfflineQueue: options.queueWhileConnecting === true,
     })
     let lastError: unknown
     client.on('error', (error: unknown) => {
