@@ -161,8 +161,9 @@ export async function appScenarios(target: string, file: string): Promise<Scenar
   if (race === 'pause-past-ttl') {
     throw new BadInputError(`--app: pause-past-ttl pauses a lock holder past its lock's TTL, and an app's locks are its own; write a scenario file with a pause fault at your lock step (e.g. A:redis.SET=pause=300ms)`)
   }
-  if (race === 'races' || race === 'all' || APP_RACES.includes(race)) {
-    const wanted = race === 'races' || race === 'all' ? APP_RACES : [race]
+  const every = race === 'races' || race === 'all'
+  if (every || APP_RACES.includes(race)) {
+    const wanted = every ? APP_RACES : [race]
     const templates = await loadMatrixScenarios()
     return wanted.map((r) => asApp(templates.find((s) => s.name === `${r}.update-then-delete`)!, ref, name, true))
   }
