@@ -95,7 +95,7 @@ interface ActorState {
 export class StepTimeoutError extends CachesimError {}
 
 export class BlockDetector {
-  readonly stepTimeoutMs: number
+  private readonly stepTimeoutMs: number
   private readonly probe: ServerWaitProbe | undefined
   private readonly inProcessWaitMs: number | undefined
   private readonly states = new Map<ActorName, ActorState>()

@@ -88,9 +88,8 @@ interface Gate {
 }
 
 /**
- * Releases one step at a time. Before each choice it lets every actor settle: each is at its
- * gate, blocked, or done. A step that has not ended is asked about (InnoDB's lock waits) rather
- * than waited for, so a blocked step costs a query, not a timeout. Every wait has a bound.
+ * Releases one step at a time, as the top of this file tells. The waiting between two steps
+ * (and its bounds) is the block detector's; the gates, the choice and the record are here.
  */
 export class SteppedSchedule implements Schedule {
   readonly kind: 'script' | 'explore' | 'random'
@@ -131,6 +130,7 @@ export class SteppedSchedule implements Schedule {
     let stuck: BlockedActor[] | null = null
     try {
       for (;;) {
+        // 1. Every actor still going is at its gate or blocked.
         await this.detector.settle(signal)
         const enabled = this.pending()
         if (enabled.length === 0) {
@@ -138,6 +138,7 @@ export class SteppedSchedule implements Schedule {
           if (blocked.length > 0) stuck = blocked
           break
         }
+        // 2. The selector picks one of the steps at their gates.
         const chosen = this.selector.choose(enabled, {
           position: this.order.length,
           blocked: this.detector.blocked(),
@@ -146,6 +147,7 @@ export class SteppedSchedule implements Schedule {
         if (!enabled.some((p) => p.actor === chosen)) {
           throw new CachesimError(`internal: the selector chose ${chosen}, who cannot go now`)
         }
+        // 3. A real choice is recorded; 4. the chosen step goes.
         if (enabled.length > 1) {
           this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), chosen})
         }
