@@ -48,6 +48,11 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       helpValue: 'i/n',
       exclusive: ['random'],
     }),
+    reduce: Flags.boolean({
+      summary: 'Explore one order per class of orders that differ only by swapping steps that commute (the default); --no-reduce explores every order.',
+      default: true,
+      allowNo: true,
+    }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
     html: Flags.string({summary: 'Write a self-contained HTML page to this file: the counts, and one steppable example order per kind of outcome.'}),
     ...scenarioFlags,
@@ -72,6 +77,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
+        reduce: flags.reduce,
         // Every order's line only when --json prints them: else memory stays flat in the number of orders.
         keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),

@@ -61,8 +61,8 @@ describe('exploreAllOrders: every order, each once', () => {
     assert.equal(orders(explored.runs)[0], 'A:do.one A:do.two B:do.one B:do.two')
     assert.equal(orders(explored.runs).at(-1), 'B:do.one B:do.two A:do.one A:do.two')
     assert.deepEqual(explored.runs[0]!.decisions, [
-      {position: 0, enabled: ['A', 'B'], chosen: 'A'},
-      {position: 1, enabled: ['A', 'B'], chosen: 'A'},
+      {position: 0, enabled: ['A', 'B'], steps: [{actor: 'A', step: 'do.one'}, {actor: 'B', step: 'do.one'}], chosen: 'A'},
+      {position: 1, enabled: ['A', 'B'], steps: [{actor: 'A', step: 'do.two'}, {actor: 'B', step: 'do.one'}], chosen: 'A'},
     ])
   })
 
@@ -125,7 +125,7 @@ describe('exploreAllOrders: every order, each once', () => {
 })
 
 describe('selectors', () => {
-  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null}))
+  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null, reading: false}))
   const context = (position: number) => ({position, blocked: [], finished: []})
 
   it('a prefix is followed, then the first actor that can go', () => {
