@@ -37,6 +37,14 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       min: 1,
     }),
     seed: Flags.integer({summary: 'Seed for --random (default 1): the same seed gives the same orders.', dependsOn: ['random']}),
+    depth: Flags.integer({
+      summary: 'With --random: sample by PCT instead, for bugs that need this many steps in a certain order (1 to 5; 2 or 3 is typical).',
+      description:
+        'PCT (probabilistic concurrency testing) gives each actor a random priority and lowers the running one at DEPTH-1 random steps. One run finds a given bug of that depth with probability at least 1/(actors × steps^(DEPTH-1)), however many orders the scenario has; the table says that figure.',
+      dependsOn: ['random'],
+      min: 1,
+      max: 5,
+    }),
     parallel: Flags.integer({
       summary: 'Run this many orders at once, on disjoint rows, keys and connections.',
       default: 1,
@@ -80,7 +88,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         reduce: flags.reduce,
         // Every order's line only when --json prints them: else memory stays flat in the number of orders.
         keep: this.jsonEnabled() ? 'orders' : 'counts',
-        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
+        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
         ...(shard ? {shard} : {}),
         onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onRun: progress.onRun,

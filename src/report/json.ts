@@ -148,7 +148,7 @@ export interface ExploreJson {
   orders: number
   distinctOrders: number
   /** For --random: draws made (repeats set aside), whether the sample was filled, and the estimated number of orders. */
-  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  sampled: ExploreResult['sampled']
   /** For one shard of a search (--shard i/n, index from 0): its behaviours' keys, for `cachesim merge`. */
   shard?: ExploreResult['shard']
   /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */

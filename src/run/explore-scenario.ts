@@ -1,7 +1,7 @@
 import {compareExploreExpectation, type ObservedExploration, pinsOrderCounts} from '../check/expectation.js'
 import {type VerdictWord, WORDS} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
-import {exploreAllOrders, interleavingsOf, type OrderPlan, planSelector, type RunOrder, sampleOrders} from '../schedule/explore.js'
+import {exploreAllOrders, interleavingsOf, type OrderPlan, pctBound, planSelector, type RunOrder, sampleOrders} from '../schedule/explore.js'
 import {ordersOfClass} from '../schedule/sleep-set.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
@@ -17,8 +17,8 @@ export interface ExploreScenarioOptions {
   lock?: LockKind
   /** Stop enumerating after this many orders. */
   maxOrders?: number
-  /** Sample this many orders at random instead of enumerating them all. */
-  random?: {count: number; seed: number}
+  /** Sample this many orders at random instead of enumerating them all; with `depth`, by PCT (pctSelector). */
+  random?: {count: number; seed: number; depth?: number}
   /** Orders run at once, on disjoint rows, keys and connections. */
   parallel?: number
   /** After each run, for progress: orders run so far, and an estimate of the orders in all (at least that many). */
@@ -75,7 +75,13 @@ export interface ExploreResult extends ObservedExploration {
    * were found before the draws ran out, and the number of orders of the first run's steps
    * (n! / (k1! k2! …), an estimate of the space: paths that branch on data or block change it).
    */
-  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  sampled: {
+    draws: number
+    filled: boolean
+    spaceEstimate: number | null
+    /** For a PCT sample (--depth): its depth, the steps and actors of the first run, and the least chance that one run finds a given bug of that depth. */
+    pct?: {depth: number; steps: number; actors: number; bound: number}
+  } | null
   /** For one shard of a search (--shard): which, and its behaviours' keys, which `merge` unites across shards. */
   shard: {index: number; count: number; behaviourKeys: BehaviourKeys} | null
   /** Every run in full, sorted by its order string: only with `keep: 'runs'` (else empty). */
@@ -150,9 +156,20 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
   let sampled: ExploreResult['sampled'] = null
   try {
     if (options.random) {
-      const drawn = await sampleOrders(runOrder, {...common, ...options.random, accept: count})
+      const {count: wanted, seed, depth} = options.random
+      // PCT needs the run's length: one run first (the first order), not counted in the sample.
+      const steps = depth === undefined ? 0 : (await runOrder({kind: 'prefix', prefix: []}, 0)).order.length
+      const plan = depth === undefined ? undefined : (drawSeed: number): OrderPlan => ({kind: 'pct', seed: drawSeed, depth, steps})
+      // PCT at a small depth has few distinct schedules (priorities × change points): a few draws each.
+      const drawn = await sampleOrders(runOrder, {...common, count: wanted, seed, accept: count, ...(plan ? {plan, drawsPerSample: 3} : {})})
       complete = drawn.complete
-      sampled = {draws: drawn.draws, filled: drawn.filled, spaceEstimate: firstOrder ? interleavingsOf(firstOrder) : null}
+      const actors = scenario.actors.length
+      sampled = {
+        draws: drawn.draws,
+        filled: drawn.filled,
+        spaceEstimate: firstOrder ? interleavingsOf(firstOrder) : null,
+        ...(depth === undefined ? {} : {pct: {depth, steps, actors, bound: pctBound(actors, steps, depth)}}),
+      }
     } else {
       const explored = await exploreAllOrders(runOrder, {...common, maxOrders, reduce, accept: count, ...(options.shard ? {shard: options.shard} : {})})
       complete = explored.complete
@@ -216,7 +233,7 @@ function runPlan(
   lock?: LockKind,
 ): Promise<RunResult> {
   return runScenario(scenario, bench, {
-    schedule: (hooks) => new SteppedSchedule({kind: plan.kind === 'random' ? 'random' : 'explore', selector: planSelector(plan), ...hooks}),
+    schedule: (hooks) => new SteppedSchedule({kind: plan.kind === 'prefix' ? 'explore' : 'random', selector: planSelector(plan), ...hooks}),
     signal,
     rowId: 1 + slot,
     slot,

@@ -21,14 +21,24 @@ export interface ExploredRun {
  * search a prefix comes with the steps asleep where it ends (see sleep-set.ts): past the prefix
  * the run takes the first actor whose step is awake.
  */
-export type OrderPlan = {kind: 'prefix'; prefix: ActorName[]; sleeping?: StepOf[]} | {kind: 'random'; seed: number}
+export type OrderPlan =
+  | {kind: 'prefix'; prefix: ActorName[]; sleeping?: StepOf[]}
+  | {kind: 'random'; seed: number}
+  | {kind: 'pct'; seed: number; depth: number; steps: number}
 
 /** Runs the scenario once from its reset state, picking steps by `plan`; `slot` keeps parallel runs apart. */
 export type RunOrder<R extends ExploredRun> = (plan: OrderPlan, slot: number) => Promise<R>
 
 /** The selector that carries out a plan. */
 export function planSelector(plan: OrderPlan): Selector {
-  return plan.kind === 'prefix' ? prefixSelector(plan.prefix, plan.sleeping) : randomSelector(seededRandom(plan.seed))
+  switch (plan.kind) {
+    case 'prefix':
+      return prefixSelector(plan.prefix, plan.sleeping)
+    case 'random':
+      return randomSelector(seededRandom(plan.seed))
+    case 'pct':
+      return pctSelector(seededRandom(plan.seed), plan.depth, plan.steps)
+  }
 }
 
 export interface ExploreOptions<R = unknown> {
@@ -188,12 +198,20 @@ export interface Sampled<R> extends Explored<R> {
  */
 export async function sampleOrders<R extends ExploredRun>(
   runOrder: RunOrder<R>,
-  options: Omit<ExploreOptions<R>, 'maxOrders' | 'shard'> & {count: number; seed: number},
+  options: Omit<ExploreOptions<R>, 'maxOrders' | 'shard'> & {
+    count: number
+    seed: number
+    /** How a draw picks its steps from its seed (default: a random actor at each step). */
+    plan?: (seed: number) => OrderPlan
+    /** Draws per wanted sample before giving up (default DRAWS_PER_SAMPLE). */
+    drawsPerSample?: number
+  },
 ): Promise<Sampled<R>> {
+  const planOf = options.plan ?? ((seed: number): OrderPlan => ({kind: 'random', seed}))
   const runs: R[] = []
   const seen = new Set<string>()
   const drawn = new Map<number, R>()
-  const maxDraws = options.count * DRAWS_PER_SAMPLE
+  const maxDraws = options.count * (options.drawsPerSample ?? DRAWS_PER_SAMPLE)
   let accepted = 0
   let cursor = 0
   let next = 0
@@ -223,7 +241,7 @@ export async function sampleOrders<R extends ExploredRun>(
       if (options.signal.aborted) throw abortReason(options.signal)
       const index = next++
       try {
-        drawn.set(index, await runOrder({kind: 'random', seed: mix(options.seed, index)}, slot))
+        drawn.set(index, await runOrder(planOf(mix(options.seed, index)), slot))
       } catch (error) {
         failed = true
         throw error
@@ -263,6 +281,41 @@ export function prefixSelector(prefix: readonly ActorName[], sleeping?: Sleeping
 
 export function randomSelector(random: () => number): Selector {
   return {choose: (enabled) => enabled[Math.floor(random() * enabled.length)]!.actor}
+}
+
+/**
+ * PCT, probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS
+ * 2010), as shuttle offers it: each actor gets a random priority, and the highest-priority actor
+ * that can go always goes; at `depth - 1` random points among the run's `steps` the actor about
+ * to go drops below every other. A bug that needs `depth` steps in a certain order (its depth) is
+ * found by one run with probability at least 1 / (actors × steps^(depth-1)), however many orders
+ * the scenario has: see pctBound.
+ */
+export function pctSelector(random: () => number, depth: number, steps: number): Selector {
+  const priority = new Map<ActorName, number>()
+  // Change point i (from 1) lowers to depth - i: below every first priority (>= depth) and every earlier change.
+  const changes = new Map<number, number>()
+  const positions = Math.max(1, steps - 1)
+  for (let i = 1; i < depth && changes.size < positions; i++) {
+    let at = 1 + Math.floor(random() * positions)
+    while (changes.has(at)) at = 1 + (at % positions)
+    changes.set(at, depth - i)
+  }
+  const highest = (enabled: readonly {actor: ActorName}[]) =>
+    enabled.reduce((best, p) => (priority.get(p.actor)! > priority.get(best.actor)! ? p : best))
+  return {
+    choose(enabled, {position}) {
+      for (const p of enabled) if (!priority.has(p.actor)) priority.set(p.actor, depth + random())
+      const lowered = changes.get(position)
+      if (lowered !== undefined) priority.set(highest(enabled).actor, lowered)
+      return highest(enabled).actor
+    },
+  }
+}
+
+/** The least chance that one PCT run finds a given bug of depth `depth`: 1 / (actors × steps^(depth-1)). */
+export function pctBound(actors: number, steps: number, depth: number): number {
+  return 1 / (Math.max(1, actors) * Math.max(1, steps) ** (depth - 1))
 }
 
 export function actorOf(token: string): ActorName {
