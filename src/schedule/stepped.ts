@@ -11,12 +11,14 @@
  *   4. releases the chosen step, and goes back to 1.
  *
  * It ends when no step waits at a gate: every actor has finished, or those left are blocked and
- * the run is stuck. Each step is recorded in `order` as it is released, so that the order can be
- * replayed. fast-check's SchedulerImplem is the model; the one difference is that we gate the
- * start of a call, not the resolution of its promise.
+ * the run is stuck. Each step is recorded as it is released: in `order`, so that the order can be
+ * replayed, and in `released`, as the independence relation (history/independence.ts) sees it.
+ * fast-check's SchedulerImplem is the model; the one difference is that we gate the start of a
+ * call, not the resolution of its promise.
  */
 
 import {CachesimError} from '../errors/cachesim-error.js'
+import type {StepOf} from '../history/independence.js'
 import type {ActorName, StepName, StepValue} from '../history/types.js'
 import {abortReason} from '../util/delay.js'
 import {type Deferred, deferred} from '../util/deferred.js'
@@ -39,6 +41,8 @@ export interface PendingStep {
   step: StepName
   /** The value a write step will send (null for reads). */
   sends: StepValue
+  /** Part of the actor's read path (for the independence relation, history/independence.ts). */
+  reading: boolean
 }
 
 /** What a selector may know about the actors that cannot go right now. */
@@ -102,6 +106,7 @@ export class SteppedSchedule implements Schedule {
   private actors: ActorName[] = []
   private readonly gates = new Map<ActorName, Gate>()
   private readonly order: string[] = []
+  private readonly released: StepOf[] = []
   private readonly decisions: Decision[] = []
   private abandoned: unknown = null
 
@@ -149,7 +154,7 @@ export class SteppedSchedule implements Schedule {
         }
         // 3. A real choice is recorded; 4. the chosen step goes.
         if (enabled.length > 1) {
-          this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), chosen})
+          this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), steps: enabled.map(stepOfPending), chosen})
         }
         if (this.beforeRelease) await this.beforeRelease(enabled.find((p) => p.actor === chosen)!, this.order.length)
         this.release(chosen)
@@ -162,7 +167,7 @@ export class SteppedSchedule implements Schedule {
     if (stuck) await this.abandon(new StuckError(stuck))
     await this.ended(bodies)
     if (!stuck) this.selector.finish?.(this.order.length)
-    return {order: [...this.order], decisions: [...this.decisions], stuck, injectedMs: 0}
+    return {order: [...this.order], released: [...this.released], decisions: [...this.decisions], stuck, injectedMs: 0}
   }
 
   beforeStep(request: StepRequest, signal: AbortSignal): Promise<void> {
@@ -188,8 +193,7 @@ export class SteppedSchedule implements Schedule {
   private pending(): PendingStep[] {
     return this.actors
       .filter((actor) => this.gates.has(actor))
-      .map((actor) => this.gates.get(actor)!.request)
-      .map((request) => ({actor: request.actor, step: request.step, sends: request.sends}))
+      .map((actor) => pendingOf(this.gates.get(actor)!.request))
   }
 
   private release(actor: ActorName): void {
@@ -197,6 +201,7 @@ export class SteppedSchedule implements Schedule {
     if (!gate) throw new CachesimError(`internal: ${actor} is not waiting at a gate`)
     this.gates.delete(actor)
     this.order.push(orderToken(actor, gate.request.step))
+    this.released.push(stepOfPending(pendingOf(gate.request)))
     this.detector.release(actor)
     gate.release.resolve()
   }
@@ -228,6 +233,14 @@ export class SteppedSchedule implements Schedule {
     await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, this.inProcessWaitMs)))])
     clearTimeout(timer)
   }
+}
+
+function pendingOf(request: StepRequest): PendingStep {
+  return {actor: request.actor, step: request.step, sends: request.sends, reading: request.operation === 'read'}
+}
+
+function stepOfPending(p: PendingStep): StepOf {
+  return p.reading ? {actor: p.actor, step: p.step, reading: true} : {actor: p.actor, step: p.step}
 }
 
 /** Every actor that had not finished was blocked: the order cannot go on. */

@@ -33,14 +33,20 @@ function watching(inner: Selector): Selector & {shown: {enabled: PendingStep[]; 
  * An actor written by hand: its steps go through the gates as the step seam sends them, and
  * between two steps it may await something of its own (`between`), as an app does.
  */
-function handActor(schedule: Schedule, name: string, steps: string[], between: (index: number) => Promise<void> = async () => {}): ActorTask {
+function handActor(
+  schedule: Schedule,
+  name: string,
+  steps: string[],
+  between: (index: number) => Promise<void> = async () => {},
+  operation?: 'read' | 'write',
+): ActorTask {
   return {
     name,
     startAfterMs: 0,
     body: async () => {
       for (const [index, step] of steps.entries()) {
         if (index > 0) await between(index)
-        const request: StepRequest = {actor: name, step, occurrence: 1, sends: null}
+        const request: StepRequest = {actor: name, step, occurrence: 1, sends: null, ...(operation ? {operation} : {})}
         await schedule.beforeStep(request, signal)
         await schedule.afterStep(request, signal)
       }
@@ -65,7 +71,10 @@ describe('SteppedSchedule: the gate-and-select loop', () => {
     )
     assert.deepEqual(selector.shown.map(({context}) => context.position), [0, 1, 2])
     assert.deepEqual(selector.shown.map(({context}) => context.finished), [[], ['A'], ['A']])
-    assert.deepEqual(outcome.decisions, [{position: 0, enabled: ['A', 'B'], chosen: 'A'}])
+    assert.deepEqual(outcome.decisions, [
+      {position: 0, enabled: ['A', 'B'], steps: [{actor: 'A', step: 'cache.get'}, {actor: 'B', step: 'db.update'}], chosen: 'A'},
+    ])
+    assert.deepEqual(outcome.released.map((r) => `${r.actor}:${r.step}`), outcome.order)
     assert.deepEqual(selector.finished, [3])
     assert.equal(outcome.stuck, null)
   })
@@ -81,10 +90,23 @@ describe('SteppedSchedule: the gate-and-select loop', () => {
     assert.deepEqual(selector.shown[2]?.context.blocked, [{actor: 'B', step: 'lock.acquire', reason: 'waits for lock, held by A'}])
     assert.deepEqual(selector.shown[2]?.enabled.map((p) => p.actor), ['A'])
     assert.deepEqual(selector.shown[3]?.context.blocked, [])
-    assert.deepEqual(outcome.decisions, [
-      {position: 0, enabled: ['A', 'B'], chosen: 'A'},
-      {position: 1, enabled: ['A', 'B'], chosen: 'B'},
-    ])
+    assert.deepEqual(
+      outcome.decisions.map(({position, enabled, chosen}) => ({position, enabled, chosen})),
+      [
+        {position: 0, enabled: ['A', 'B'], chosen: 'A'},
+        {position: 1, enabled: ['A', 'B'], chosen: 'B'},
+      ],
+    )
+  })
+
+  it('a step of a read path is shown to the selector as reading, and recorded so in decisions and released steps', async () => {
+    const selector = watching(prefixSelector([]))
+    const schedule = new SteppedSchedule({kind: 'explore', selector})
+    const actors = [handActor(schedule, 'A', ['db.update'], undefined, 'write'), handActor(schedule, 'B', ['cache.get'], undefined, 'read')]
+    const outcome = await schedule.run(actors, signal)
+    assert.deepEqual(selector.shown[0]?.enabled.map((p) => `${p.actor} ${p.reading}`), ['A false', 'B true'])
+    assert.deepEqual(outcome.decisions[0]?.steps, [{actor: 'A', step: 'db.update'}, {actor: 'B', step: 'cache.get', reading: true}])
+    assert.deepEqual(outcome.released, [{actor: 'A', step: 'db.update'}, {actor: 'B', step: 'cache.get', reading: true}])
   })
 
   it('a selector that picks an actor that cannot go is an internal error, and every held actor is let go', async () => {
