@@ -11,7 +11,7 @@ import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
 import {type StoreSource, Workbenches} from './workbenches.js'
-import {plural} from '../util/plural.js'
+import {plural, pluralOrders} from '../util/plural.js'
 
 export interface CheckResult {
   scenario: string
@@ -77,7 +77,7 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
   ]
   const summary = [
     run ? `run${scenario.order ? ' (its order: replayed)' : ''}: ${describeRun(run)}` : null,
-    explore ? `explore: ${explore.divergentOrders} of ${plural(explore.orders, 'order')} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
+    explore ? `explore: ${explore.divergentOrders} of ${pluralOrders(explore.orders, explore.reduced)} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
   ]
     .filter(Boolean)
     .join('; ')
