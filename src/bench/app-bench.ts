@@ -44,7 +44,8 @@ export async function benchApp(file: string, like: string, options: AppBenchOpti
       const app = raced.find((s) => s.race === race)
       const builtIn = matrix.find((s) => s.strategy === like && s.race === race)
       if (!app || !builtIn) continue
-      const explore = (scenario: typeof app) => exploreScenario(scenario, bench, {signal: options.signal, keep: 'counts'})
+      // Every order on both sides: the same orders, timed.
+      const explore = (scenario: typeof app) => exploreScenario(scenario, bench, {signal: options.signal, keep: 'counts', reduce: false})
       // Warm both sides' connections and the app's tables first.
       await explore(builtIn)
       await explore(app)

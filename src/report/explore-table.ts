@@ -78,14 +78,19 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
 /** One line under the table: what the orders column counts when the search was reduced. */
 function reductionNote(results: readonly ExploreResult[]): string | null {
   const reduced = results.filter((r) => r.reduced)
-  if (reduced.length === 0) return null
+  if (reduced.length === 0) {
+    const apps = results.filter((r) => r.notReduced === 'app')
+    return apps.length === 0 ? null : "every order was explored: an app's actors may share in-process state cachesim cannot see; give --reduce when each actor's state is its own"
+  }
   const classes = reduced.reduce((n, r) => n + r.orders, 0)
   const represented = reduced.every((r) => r.ordersRepresented !== null) ? reduced.reduce((n, r) => n + r.ordersRepresented!, 0) : null
   const full = results.filter((r) => r.notReduced === 'pinned').map((r) => r.scenario)
   const which = reduced.length === results.length ? '' : ` (${reduced.length} of ${results.length} scenarios)`
   const standing = represented === null ? '' : `, standing for ${plural(represented, 'order')}`
   const pinned = full.length === 0 ? '' : `; searched in full because their expect: pins order counts: ${full.join(', ')}`
-  return `orders${which}: one per class of orders that differ only by swapping steps that commute, ${plural(classes, 'class', 'classes')}${standing}; --no-reduce runs every order${pinned}`
+  const apps = results.filter((r) => r.notReduced === 'app').map((r) => r.scenario)
+  const appNote = apps.length === 0 ? '' : `; every order of the apps (${apps.join(', ')}): give --reduce when each actor's state is its own`
+  return `orders${which}: one per class of orders that differ only by swapping steps that commute, ${plural(classes, 'class', 'classes')}${standing}; --no-reduce runs every order${pinned}${appNote}`
 }
 
 function formatChance(p: number): string {

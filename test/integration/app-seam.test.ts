@@ -40,8 +40,8 @@ describe('an app module raced like a strategy', () => {
       assert.deepEqual(counts(raced), counts(expected), race)
       // And reduced: its steps commute as the built-in's do.
       const [app] = await appScenarios(race, example('update-then-delete/app.ts'))
-      const reducedApp = await exploreScenario(app!, await benches.for(app!), {signal})
-      const reducedBuiltIn = await exploreScenario(template, await benches.for(template), {signal})
+      const reducedApp = await exploreScenario(app!, await benches.for(app!), {signal, reduce: true})
+      const reducedBuiltIn = await exploreScenario(template, await benches.for(template), {signal, reduce: true})
       assert.deepEqual(counts(reducedApp), counts(reducedBuiltIn), `${race}, reduced`)
     }
   })

@@ -25,7 +25,7 @@ export default class BenchExplore extends CachesimCommand {
       helpValue: 'PATH',
       exclusive: ['app'],
     }),
-    reduce: Flags.boolean({summary: 'One order per class of equivalent orders, as explore does (default); --no-reduce explores every order.', default: true, allowNo: true}),
+    reduce: Flags.boolean({summary: 'One order per class of equivalent orders, as explore does; --no-reduce explores every order.', allowNo: true}),
     ...storeFlags,
   }
 
@@ -58,7 +58,7 @@ export default class BenchExplore extends CachesimCommand {
         signal: this.interrupt.signal,
         parallel: flags.parallel,
         repeat: flags.repeat,
-        reduce: flags.reduce,
+        ...(flags.reduce === undefined ? {} : {reduce: flags.reduce}),
         onRun: progress.onRun,
         onExplored: (explored) => progress.scenarioDone(explored.orders),
       }),
