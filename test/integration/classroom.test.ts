@@ -349,6 +349,73 @@ describe('check --markdown', () => {
   })
 })
 
+describe('check --markdown, drawn by a real Mermaid', () => {
+  let browser: Browser
+
+  before(async () => {
+    const executablePath = findChromium()
+    assert.ok(executablePath, 'a Chromium is needed for this test (see the --html tests)')
+    browser = await chromium.launch({executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']})
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  it('every diagram parses and renders to an SVG with its participants and messages; an app value with ; # : { } < > & shows unchanged', async () => {
+    const races = path.join(dir, 'pr-drawn')
+    await mkdir(races)
+    for (const name of ['uu-cache-set-fails', 'utd-cold-cache-refill']) await copyFile(path.join(root, 'scenarios', `${name}.yaml`), path.join(races, `${name}.yaml`))
+    await writeFile(path.join(races, 'notes-app.ts'), notesApp('(n) => ({note: `#${n}; <b> & c:d`})'))
+    await writeFile(path.join(races, 'odd.yaml'), 'name: odd-values\napp: ./notes-app.ts\ninitial: { db: 100, cache: null }\nactors:\n  A: { op: write, value: 99 }\n  B: { op: read }\nexpect:\n  explore: { divergentOrders: ">0" }\n')
+    const markdown = path.join(dir, 'pr-drawn.md')
+    const result = await runCli(['check', races, '--markdown', markdown])
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const md = await readFile(markdown, 'utf8')
+    const diagrams = [...md.matchAll(/^#### `([^`]+)`: .*\n\n```mermaid\n([^]*?)\n```$/gm)].map((m) => ({scenario: m[1]!, source: m[2]!}))
+    assert.deepEqual(diagrams.map((d) => d.scenario), ['odd-values', 'utd-cold-cache-refill', 'uu-cache-set-fails'])
+
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    page.on('request', (request) => problems.push(`fetched ${request.url()}`))
+    await page.setContent('<!doctype html><html><body><div id="drawn"></div></body></html>')
+    await page.addScriptTag({path: path.join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js')})
+    // What Mermaid draws for an entity code (#59;) is the character.
+    const shown = (text: string) => text.replaceAll(/#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    const drawing = page.locator('#drawn')
+    for (const [i, {scenario, source}] of diagrams.entries()) {
+      const {parseError, svg} = await page.evaluate(
+        async ({source, id}) => {
+          const mermaid = (globalThis as unknown as {mermaid: Mermaid}).mermaid
+          mermaid.initialize({startOnLoad: false})
+          const parseError = await mermaid.parse(source).then(() => null, (error: Error) => error.message)
+          return {parseError, svg: parseError === null ? (await mermaid.render(id, source)).svg : ''}
+        },
+        {source, id: `diagram${i}`},
+      )
+      assert.equal(parseError, null, `${scenario}: Mermaid's parser rejected\n${source}`)
+      await drawing.evaluate((element, svg) => (element.innerHTML = svg), svg)
+      assert.equal(await drawing.locator('svg').count(), 1, scenario)
+      const lines = source.split('\n')
+      const said = (pattern: RegExp) => lines.flatMap((line) => pattern.exec(line)?.slice(1).map(shown) ?? [])
+      // A participant is drawn with its alias when it has one (`participant actor1 as …`), else its id.
+      const participants = lines.flatMap((line) => /^ {2}participant (\S+)(?: as (.*))?$/.exec(line)?.slice(1) ?? []).flatMap((_, n, ids) => (n % 2 === 0 ? [shown(ids[n + 1] ?? ids[n]!)] : []))
+      assert.deepEqual(new Set(await drawing.locator('text.actor').allTextContents()), new Set(participants), `${scenario}: its participants`)
+      const messages = await drawing.locator('text.messageText').allTextContents()
+      assert.deepEqual(messages, said(/^ {2}\w+-(?:>>|x)\w+: (.*)$/), `${scenario}: every message, in order`)
+      const notes = await drawing.locator('text.noteText').allTextContents()
+      assert.deepEqual(notes, said(/^ {2}Note over [\w,]+: (.*)$/), `${scenario}: every note, in order`)
+      assert.ok(messages.length >= 2 && notes.some((note) => note.startsWith('diverged for good: ')), scenario)
+      if (scenario === 'odd-values') assert.ok(messages.includes('db.select read "{\\"note\\":\\"#100; <b> & c:d\\"}"'), messages.join('\n'))
+    }
+    const written = diagrams[0]!.source.split('\n').flatMap((line) => /^ {2}(?:\w+-(?:>>|x)\w+|Note over [\w,]+): (.*)$/.exec(line)?.slice(1) ?? []).join('\n')
+    assert.ok(written.includes('#59;') && !/[;<>&]/.test(written.replaceAll(/#\d+;/g, '')), `the characters Mermaid reads as syntax go as entity codes:\n${written}`)
+    await page.close()
+    assert.deepEqual(problems, [])
+  })
+})
+
 /** A Chromium to drive: the one named by CACHESIM_CHROMIUM, the system's, or the one playwright installed. */
 function findChromium(): string | null {
   const candidates = [process.env.CACHESIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', playwrightChromium()]
@@ -404,4 +471,11 @@ const app = {
 }
 export default app
 `
+}
+
+/** The little of Mermaid's browser bundle the test calls. */
+interface Mermaid {
+  initialize(config: {startOnLoad: boolean}): void
+  parse(text: string): Promise<unknown>
+  render(id: string, text: string): Promise<{svg: string}>
 }
