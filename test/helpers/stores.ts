@@ -85,9 +85,11 @@ export function runCli(
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    // A width the test runner's terminal exported would change what the CLI prints: 80 columns unless a test gives one.
+    const {COLUMNS: _columns, ...inherited} = process.env
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
-        ...process.env,
+        ...inherited,
         CACHESIM_MYSQL_URL: testMysqlUrl,
         CACHESIM_REDIS_URL: testRedisUrl,
         CACHESIM_PREFIX: testPrefix,
