@@ -1,11 +1,11 @@
 import {exploreScenario, type ExploreResult} from '../run/explore-scenario.js'
-import {Workbench} from '../run/workbench.js'
+import type {Workbenches} from '../run/workbenches.js'
 import {loadMatrixScenarios} from '../scenario/load.js'
 import {APP_RACES, appScenarios} from '../scenario/resolve.js'
-import type {StoreTargets} from '../stores/targets.js'
 
 export interface AppBenchOptions {
-  stores: StoreTargets
+  /** The app and the built-in run on the same plain stores, whatever the built-in's scenarios need. */
+  benches: Workbenches
   signal: AbortSignal
   /** Passes per race; the best of each side counts (the machine is shared and noisy). */
   repeat: number
@@ -37,45 +37,40 @@ export interface AppBenchResult {
 export async function benchApp(file: string, like: string, options: AppBenchOptions): Promise<AppBenchResult> {
   const raced = await appScenarios('races', file)
   const matrix = await loadMatrixScenarios()
-  const bench = await Workbench.open(options.stores)
-  try {
-    const rows: AppBenchRow[] = []
-    for (const race of APP_RACES) {
-      const app = raced.find((s) => s.race === race)
-      const builtIn = matrix.find((s) => s.strategy === like && s.race === race)
-      if (!app || !builtIn) continue
-      const explore = (scenario: typeof app) => exploreScenario(scenario, bench, {signal: options.signal, keep: 'counts'})
-      // Warm both sides' connections and the app's tables first.
-      await explore(builtIn)
-      await explore(app)
-      let builtInBest: ExploreResult | null = null
-      let appBest: ExploreResult | null = null
-      for (let pass = 0; pass < options.repeat; pass++) {
-        const b = await explore(builtIn)
-        if (!builtInBest || b.durationMs < builtInBest.durationMs) builtInBest = b
-        const a = await explore(app)
-        if (!appBest || a.durationMs < appBest.durationMs) appBest = a
-      }
-      const counts = (r: ExploreResult) => [r.orders, r.divergentOrders, r.staleOrders, r.dirtyOrders, r.impossibleOrders].join()
-      rows.push({
-        race,
-        orders: appBest!.orders,
-        builtInMs: builtInBest!.durationMs,
-        appMs: appBest!.durationMs,
-        ratio: appBest!.durationMs / builtInBest!.durationMs,
-        sameCounts: counts(appBest!) === counts(builtInBest!),
-      })
+  const bench = await options.benches.on('plain')
+  const rows: AppBenchRow[] = []
+  for (const race of APP_RACES) {
+    const app = raced.find((s) => s.race === race)
+    const builtIn = matrix.find((s) => s.strategy === like && s.race === race)
+    if (!app || !builtIn) continue
+    const explore = (scenario: typeof app) => exploreScenario(scenario, bench, {signal: options.signal, keep: 'counts'})
+    // Warm both sides' connections and the app's tables first.
+    await explore(builtIn)
+    await explore(app)
+    let builtInBest: ExploreResult | null = null
+    let appBest: ExploreResult | null = null
+    for (let pass = 0; pass < options.repeat; pass++) {
+      const b = await explore(builtIn)
+      if (!builtInBest || b.durationMs < builtInBest.durationMs) builtInBest = b
+      const a = await explore(app)
+      if (!appBest || a.durationMs < appBest.durationMs) appBest = a
     }
-    const builtInMs = rows.reduce((sum, r) => sum + r.builtInMs, 0)
-    const appMs = rows.reduce((sum, r) => sum + r.appMs, 0)
-    return {
-      app: raced[0]?.strategy ?? file,
-      like,
-      rows,
-      total: {orders: rows.reduce((sum, r) => sum + r.orders, 0), builtInMs, appMs, ratio: appMs / builtInMs},
-    }
-  } finally {
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
+    const counts = (r: ExploreResult) => [r.orders, r.divergentOrders, r.staleOrders, r.dirtyOrders, r.impossibleOrders].join()
+    rows.push({
+      race,
+      orders: appBest!.orders,
+      builtInMs: builtInBest!.durationMs,
+      appMs: appBest!.durationMs,
+      ratio: appBest!.durationMs / builtInBest!.durationMs,
+      sameCounts: counts(appBest!) === counts(builtInBest!),
+    })
+  }
+  const builtInMs = rows.reduce((sum, r) => sum + r.builtInMs, 0)
+  const appMs = rows.reduce((sum, r) => sum + r.appMs, 0)
+  return {
+    app: raced[0]?.strategy ?? file,
+    like,
+    rows,
+    total: {orders: rows.reduce((sum, r) => sum + r.orders, 0), builtInMs, appMs, ratio: appMs / builtInMs},
   }
 }
