@@ -10,8 +10,9 @@ import type {StoreTargets} from '../stores/targets.js'
 import {lockNamespace} from './namespace-lock.js'
 
 /**
- * The connections of one cachesim command: an observer pair that resets and reads the stores,
- * and one pair per actor (per actor name and slot), opened on first use and kept for every run.
+ * The connections of one cachesim command on one set of servers (its targets): an observer
+ * pair that resets and reads the stores, and one pair per actor (per actor name and slot), opened
+ * on first use and kept for every run; a binlog reader and replica connections when asked for.
  */
 export class Workbench {
   readonly keys: KeySpace
