@@ -130,8 +130,9 @@ export function testTargets(): {targetsFor: TargetsFor; stop(): Promise<void>} {
       const mysql = parseMysqlUrl(started.mysqlUrl!)
       return need === 'replica' ? {...testStores(), mysql, replica: parseMysqlUrl(started.replicaUrl!)} : {...testStores(), mysql}
     },
+    // A server that failed to start failed the test that needed it: nothing is left to stop.
     async stop() {
-      if (servers) await (await servers).stop()
+      await servers?.then((started) => started.stop(), () => {})
     },
   }
 }
