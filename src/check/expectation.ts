@@ -85,6 +85,21 @@ export function compareExploreExpectation(expect: ExploreExpectation, observed: 
   return mismatches
 }
 
+/**
+ * Whether an explore expectation counts orders one by one: an exact count other than none or
+ * some, or a witness. A reduced search counts classes of orders, so it can judge only whether
+ * something happens (0, ">0"); a scenario that pins more is searched in full.
+ */
+export function pinsOrderCounts(expect: ExploreExpectation | null): boolean {
+  if (!expect) return false
+  if (expect.witness !== undefined) return true
+  return (Object.keys(EXPLORE_LABELS) as (keyof typeof EXPLORE_LABELS)[]).some((key) => {
+    const want = expect[key]
+    if (want === undefined) return false
+    return !(['0', '>0', '>=1', '!=0', '=0'] as const).some((form) => String(want).replace(/\s+/g, '') === form)
+  })
+}
+
 /** 2 matches 2; ">0", ">=1", "<3", "<=3", "=2", "!=0" compare. */
 export function countMatches(want: CountExpectation, got: number): boolean {
   if (typeof want === 'number') return got === want

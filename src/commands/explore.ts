@@ -37,6 +37,14 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       min: 1,
     }),
     seed: Flags.integer({summary: 'Seed for --random (default 1): the same seed gives the same orders.', dependsOn: ['random']}),
+    depth: Flags.integer({
+      summary: 'With --random: sample by PCT instead, for bugs that need this many steps in a certain order (1 to 5; 2 or 3 is typical).',
+      description:
+        'PCT (probabilistic concurrency testing) gives each actor a random priority and lowers the running one at DEPTH-1 random steps. One run finds a given bug of that depth with probability at least 1/(actors × steps^(DEPTH-1)), however many orders the scenario has; the table says that figure.',
+      dependsOn: ['random'],
+      min: 1,
+      max: 5,
+    }),
     parallel: Flags.integer({
       summary: 'Run this many orders at once, on disjoint rows, keys and connections.',
       default: 1,
@@ -47,6 +55,11 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       summary: 'Search only shard i of n (e.g. 2/4), a disjoint part of every order; join the shards\' --json with cachesim merge.',
       helpValue: 'i/n',
       exclusive: ['random'],
+    }),
+    reduce: Flags.boolean({
+      summary: 'Explore one order per class of orders that differ only by swapping steps that commute (the default); --no-reduce explores every order.',
+      default: true,
+      allowNo: true,
     }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
     html: Flags.string({summary: 'Write a self-contained HTML page to this file: the counts, and one steppable example order per kind of outcome.'}),
@@ -72,9 +85,10 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
+        reduce: flags.reduce,
         // Every order's line only when --json prints them: else memory stays flat in the number of orders.
         keep: this.jsonEnabled() ? 'orders' : 'counts',
-        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1}}),
+        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
         ...(shard ? {shard} : {}),
         onRun: progress.onRun,
         onExplored: (result) => progress.scenarioDone(result.orders),

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import {storeOf} from './step-name.js'
+import {dependent} from './independence.js'
 import type {ActorName, HistoryEntry, StepEffect, StepName, StepValue, Value} from './types.js'
 
 /**
@@ -29,35 +29,6 @@ export interface BehaviourOutcome {
   dirtyReads: number
   lostWrites: number
   stuck: readonly {actor: ActorName; step: StepName}[] | null
-}
-
-/**
- * What two steps of different actors share, for deciding whether they commute. This is the
- * independence relation, decided here and nowhere else; sound before small:
- * - a `db.*` step and a `cache.*` or `redis.*` step go to different servers with nothing
- *   between them, so either order leaves both servers the same: independent;
- * - two steps on the same server are dependent, reads included: a `cache.get` can take a lease
- *   (lease), a `db.select` can take a row lock (FOR UPDATE inside a transaction), and what a
- *   step leaves besides the row and the key (a lease, a lock key) is not in its effect;
- * - anything else (`lock.*` on either server, `binlog.read`, which sees MySQL's commits from
- *   the binlog, `stream.*`, one-word steps such as `wait` and `pause`, where time passes for
- *   TTLs) is dependent on every step.
- * Two steps of the same actor never commute (program order).
- */
-type Resource = 'db' | 'redis' | 'everything'
-
-function resourceOf(step: StepName): Resource {
-  const store = storeOf(step)
-  if (store === 'db') return 'db'
-  if (store === 'cache' || store === 'redis') return 'redis'
-  return 'everything'
-}
-
-function dependent(a: StepOutcome, b: StepOutcome): boolean {
-  if (a.actor === b.actor) return true
-  const ra = resourceOf(a.step)
-  const rb = resourceOf(b.step)
-  return ra === 'everything' || rb === 'everything' || ra === rb
 }
 
 /**

@@ -5,10 +5,11 @@ import type {AppBenchResult} from '../bench/app-bench.js'
 import type {ExploreBenchResult, ExploreBenchRow} from '../bench/explore-bench.js'
 
 export function renderExploreBench(result: ExploreBenchResult): string {
-  const table = compactTable(['scenario', 'orders', 'orders/s', 'floor orders/s', '× floor', `orders/s ×${result.parallel}`, 'speedup', 'same verdicts', 'µs/step in cachesim'])
+  const table = compactTable(['scenario', 'orders (of)', 'seconds', 'orders/s', 'floor orders/s', '× floor', `orders/s ×${result.parallel}`, 'speedup', 'same verdicts', 'µs/step in cachesim'])
   const cells = (name: string, r: Omit<ExploreBenchRow, 'scenario' | 'actors' | 'sameVerdicts'>, same: boolean) => [
     name,
-    String(r.orders),
+    r.ordersRepresented === null || r.ordersRepresented === r.orders ? String(r.orders) : `${r.orders} (${r.ordersRepresented})`,
+    r.seconds.toFixed(1),
     r.ordersPerSecond.toFixed(0),
     r.floorOrdersPerSecond.toFixed(0),
     r.overFloor.toFixed(2),
@@ -24,8 +25,11 @@ export function renderExploreBench(result: ExploreBenchResult): string {
     table.toString(),
     chalk.dim(
       '× floor: time per order over the time the same raw mysql2/ioredis calls take (reset, steps, final reads), same process, same servers. ' +
-        'speedup: --parallel rate over the sequential rate. µs/step: time a step spends in cachesim outside its store call.',
+        'speedup: --parallel rate over the sequential rate. µs/step: time a step spends in cachesim outside its store call. ' +
+        'orders (of): orders explored, one per class of equivalent orders unless --no-reduce, and the orders they stand for when known. ' +
+        'The floor is timed on a uniform sample of at most 400 orders of each search, scaled to all of them.',
     ),
+    `peak memory (RSS): ${Math.round(result.peakRssMb)} MB`,
   ].join('\n')
 }
 

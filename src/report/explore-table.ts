@@ -28,6 +28,8 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     ])
   }
   const sections = [table.toString()]
+  const reduction = reductionNote(results)
+  if (reduction) sections.push(chalk.dim(reduction))
   for (const r of results) {
     const notes: string[] = []
     if (!r.complete) {
@@ -37,7 +39,18 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
       notes.push(chalk.dim(`${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}, none twice; expect: explore: is held only to a full search`))
     }
-    if (r.sampled && !r.sampled.filled) {
+    const pct = r.sampled?.pct
+    if (pct) {
+      const all = 1 - (1 - pct.bound) ** r.orders
+      notes.push(
+        chalk.dim(
+          `${r.scenario}: PCT depth ${pct.depth} (${pct.actors} actors, ${pct.steps} steps): one run finds a given bug of depth ${pct.depth} with probability ≥ ${formatChance(pct.bound)}; ${plural(r.orders, 'distinct run')}: ≥ ${formatChance(all)}`,
+        ),
+      )
+    }
+    if (r.sampled && !r.sampled.filled && pct) {
+      notes.push(chalk.yellow(`${r.scenario}: PCT gave ${plural(r.orders, 'distinct order')} in ${plural(r.sampled.draws, 'draw')}: depth ${pct.depth} has few distinct schedules; raise --depth for more, or drop --depth for uniform sampling`))
+    } else if (r.sampled && !r.sampled.filled) {
       notes.push(chalk.yellow(`${r.scenario}: only ${plural(r.orders, 'distinct order')} in ${plural(r.sampled.draws, 'draw')}: the space likely holds no more; explore without --random visits every order`))
     }
     for (const what of r.unfired) notes.push(chalk.yellow(`note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`))
@@ -60,6 +73,23 @@ export function renderExploreTable(results: readonly ExploreResult[], options: {
     if (notes.length > 0) sections.push(notes.join('\n'))
   }
   return sections.join('\n\n')
+}
+
+/** One line under the table: what the orders column counts when the search was reduced. */
+function reductionNote(results: readonly ExploreResult[]): string | null {
+  const reduced = results.filter((r) => r.reduced)
+  if (reduced.length === 0) return null
+  const classes = reduced.reduce((n, r) => n + r.orders, 0)
+  const represented = reduced.every((r) => r.ordersRepresented !== null) ? reduced.reduce((n, r) => n + r.ordersRepresented!, 0) : null
+  const full = results.filter((r) => r.notReduced === 'pinned').map((r) => r.scenario)
+  const which = reduced.length === results.length ? '' : ` (${reduced.length} of ${results.length} scenarios)`
+  const standing = represented === null ? '' : `, standing for ${plural(represented, 'order')}`
+  const pinned = full.length === 0 ? '' : `; searched in full because their expect: pins order counts: ${full.join(', ')}`
+  return `orders${which}: one per class of orders that differ only by swapping steps that commute, ${plural(classes, 'class', 'classes')}${standing}; --no-reduce runs every order${pinned}`
+}
+
+function formatChance(p: number): string {
+  return p >= 0.01 ? `${Math.round(p * 100)}%` : p.toPrecision(2)
 }
 
 /** What share of the orders a sample covers, against the estimate from its first run's steps. */

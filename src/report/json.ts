@@ -134,10 +134,21 @@ export interface ExploreJson {
   mode: 'all' | 'random'
   /** False when --max-orders stopped the search: counts are then lower bounds. */
   complete: boolean
+  /**
+   * True when one order per class of orders that differ only by swapping commuting steps was
+   * explored (the default): `orders` and the other order counts then count classes.
+   */
+  reduced: boolean
+  /** Why the search was not reduced: asked (--no-reduce), pinned (the scenario's expect: counts orders), sample (--random); null when it was. */
+  notReduced: ExploreResult['notReduced']
+  /** Orders a reduced search ran without counting them: their class was explored by another order. */
+  redundantOrders: number
+  /** How many orders the orders explored stand for, when known (every order, in a full search). */
+  ordersRepresented: number | null
   orders: number
   distinctOrders: number
   /** For --random: draws made (repeats set aside), whether the sample was filled, and the estimated number of orders. */
-  sampled: {draws: number; filled: boolean; spaceEstimate: number | null} | null
+  sampled: ExploreResult['sampled']
   /** For one shard of a search (--shard i/n, index from 0): its behaviours' keys, for `cachesim merge`. */
   shard?: ExploreResult['shard']
   /** Distinct behaviours among the orders that finished: the same steps with the same results and effects, up to steps that commute, and the same final state and findings. */
@@ -171,6 +182,10 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     source: result.source,
     mode: result.mode,
     complete: result.complete,
+    reduced: result.reduced,
+    notReduced: result.notReduced,
+    redundantOrders: result.redundantOrders,
+    ordersRepresented: result.ordersRepresented,
     orders: result.orders,
     distinctOrders: result.distinctOrders,
     sampled: result.sampled,

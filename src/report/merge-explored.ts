@@ -29,6 +29,11 @@ function mergeScenario(parts: readonly {file: string; result: ExploreJson}[]): E
     throw new BadInputError(`${first.scenario}: the shards do not make a whole: need 1/${count} … ${count}/${count} once each, have ${have}`)
   }
   const results = parts.map((p) => p.result)
+  // A shard of a reduced search counts classes, of a full one orders: they do not add up.
+  if (results.some((r) => (r.reduced ?? false) !== (first.reduced ?? false))) {
+    throw new BadInputError(`${first.scenario}: some shards were reduced and some not (--no-reduce): explore every shard the same way`)
+  }
+  const represented = results.every((r) => typeof r.ordersRepresented === 'number') ? results.reduce((n, r) => n + r.ordersRepresented!, 0) : null
   const sum = (field: 'orders' | 'distinctOrders' | 'impossibleOrders' | 'divergentOrders' | 'staleOrders' | 'dirtyOrders' | 'durationMs') =>
     results.reduce((n, r) => n + r[field], 0)
   const union = (which: 'all' | 'divergent' | 'stale' | 'dirty') => new Set(results.flatMap((r) => r.shard!.behaviourKeys[which])).size
@@ -49,6 +54,10 @@ function mergeScenario(parts: readonly {file: string; result: ExploreJson}[]): E
     strategy: first.strategy,
     source: first.source,
     mode: 'all',
+    reduced: first.reduced ?? false,
+    notReduced: first.notReduced ?? null,
+    redundantOrders: results.reduce((n, r) => n + (r.redundantOrders ?? 0), 0),
+    ordersRepresented: represented,
     ...observed,
     distinctOrders: sum('distinctOrders'),
     sampled: null,

@@ -4,7 +4,7 @@ import {switches} from '../schedule/explore.js'
 import type {RunResult} from './result.js'
 
 /** One order as `explore --json` lists it: a run without its history (a few hundred bytes, not 30 KB). */
-export type OrderRun = Omit<RunResult, 'steps' | 'entries' | 'operations' | 'reads' | 'decisions'>
+export type OrderRun = Omit<RunResult, 'steps' | 'entries' | 'operations' | 'reads' | 'decisions' | 'released'>
 
 /**
  * What to keep of each order: `counts` only the counts and the few runs a report shows (memory
@@ -140,7 +140,7 @@ export class ExploreTally {
 }
 
 export function orderRun(run: RunResult): OrderRun {
-  const {steps: _steps, entries: _entries, operations: _operations, reads: _reads, decisions: _decisions, ...rest} = run
+  const {steps: _steps, entries: _entries, operations: _operations, reads: _reads, decisions: _decisions, released: _released, ...rest} = run
   return rest
 }
 

@@ -1,6 +1,7 @@
 import type {ReadFinding} from '../check/reads.js'
 import type {Validity} from '../check/types.js'
 import type {Verdict} from '../check/verdict.js'
+import type {StepOf} from '../history/independence.js'
 import type {HistoryEntry, OperationRecord, StepRecord, Value} from '../history/types.js'
 import type {RunExpectation} from '../scenario/types.js'
 import type {BlockedActor, Decision, Schedule} from '../schedule/types.js'
@@ -54,6 +55,8 @@ export interface RunResult {
   injectedDelayMs: number
   /** The choice points on the way (stepped schedules only). */
   decisions: Decision[]
+  /** The order's steps as the independence relation sees them (stepped schedules only). */
+  released: StepOf[]
   /** The order the servers saw the steps in: replay it with `--order`. */
   order: string[]
   /** Set when the run could not finish: every remaining actor was blocked. */

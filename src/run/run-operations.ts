@@ -10,7 +10,7 @@ import type {Actor, Strategy} from '../strategies/types.js'
  * abandoned, ends the actor.
  */
 export async function runOperations(
-  actor: Actor,
+  actor: Actor & {operation: OperationRecord['op'] | null},
   strategy: Strategy,
   ops: readonly Operation[],
   history: History,
@@ -22,6 +22,7 @@ export async function runOperations(
     const startMs = history.now()
     let record: Omit<OperationRecord, 'startMs' | 'endMs'>
     let stop = false
+    actor.operation = op.kind
     try {
       const value = await perform(actor, strategy, op, loseKeys)
       record = {actor: actor.name, op: op.kind, value, type: 'ok'}
@@ -36,6 +37,7 @@ export async function runOperations(
         error: error instanceof Error ? error.message : String(error),
       }
     }
+    actor.operation = null
     // An operation spans its first step's invoke to its last step's completion.
     const own = history.entries.slice(from).filter((e) => e.actor === actor.name)
     operations.push({...record, startMs: own[0]?.time ?? startMs, endMs: own.at(-1)?.time ?? history.now()})

@@ -273,6 +273,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     injectedDelayMs: outcome.injectedMs,
     order: outcome.order,
     decisions: outcome.decisions,
+    released: outcome.released,
     stuck: outcome.stuck,
     steps: pairSteps(entries),
     entries,

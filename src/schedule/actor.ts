@@ -1,7 +1,7 @@
 import {CachesimError} from '../errors/cachesim-error.js'
 import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {History} from '../history/history.js'
-import type {ActorName, StepEffect, StepName, StepValue, Value} from '../history/types.js'
+import type {ActorName, OperationRecord, StepEffect, StepName, StepValue, Value} from '../history/types.js'
 import type {
   Actor,
   ActorStores,
@@ -71,6 +71,8 @@ export class ActorRuntime implements Actor {
   private readonly occurrences = new Map<StepName, number>()
   /** Set by a crash fault: a crashed actor takes no more steps (not even in `finally` blocks). */
   private crashed: ActorCrashedError | null = null
+  /** The operation the actor is in (set by whoever runs its operations), told to the schedule with each step. */
+  operation: OperationRecord['op'] | null = null
   /** The value this actor's open transaction wrote, which its COMMIT will make the row's. */
   private uncommitted: {value: Value} | null = null
 
@@ -118,7 +120,7 @@ export class ActorRuntime implements Actor {
     if (this.crashed) throw this.crashed
     const {schedule, history, signal} = this.setup
     const sends = options.sends ?? null
-    const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends}
+    const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends, ...(this.operation ? {operation: this.operation} : {})}
     const fault =
       faultAt(this.setup.faults, this.name, name, request.occurrence) ??
       (options.classes ?? []).map((c) => faultAt(this.setup.faults, this.name, c, this.next(c))).find((f) => f !== undefined)

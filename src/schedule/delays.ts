@@ -42,6 +42,7 @@ export class DelaySchedule implements Schedule {
     return {
       order: [...this.order],
       decisions: [],
+      released: [],
       stuck,
       injectedMs: this.injectedMs,
       unfiredDelays: this.delays.filter((d) => !this.fired.has(d)),

@@ -1,4 +1,5 @@
 import {CachesimError} from '../errors/cachesim-error.js'
+import type {StepOf} from '../history/independence.js'
 import type {ActorName, StepName, StepValue} from '../history/types.js'
 import {abortReason} from '../util/delay.js'
 import {type Deferred, deferred} from '../util/deferred.js'
@@ -18,6 +19,8 @@ export interface PendingStep {
   step: StepName
   /** The value a write step will send (null for reads). */
   sends: StepValue
+  /** Part of the actor's read path (for the independence relation, history/independence.ts). */
+  reading: boolean
 }
 
 /** What a selector may know about the actors that cannot go right now. */
@@ -118,6 +121,7 @@ export class SteppedSchedule implements Schedule {
   private abandoned: unknown = null
   private readonly states = new Map<ActorName, ActorState>()
   private readonly order: string[] = []
+  private readonly released: StepOf[] = []
   private readonly decisions: Decision[] = []
   private changed: Deferred<void> = deferred()
   private aborted: Promise<boolean> = new Promise(() => {})
@@ -192,7 +196,7 @@ export class SteppedSchedule implements Schedule {
           throw new CachesimError(`internal: the selector chose ${chosen}, who cannot go now`)
         }
         if (enabled.length > 1) {
-          this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), chosen})
+          this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), steps: enabled.map(stepOfPending), chosen})
         }
         if (this.beforeRelease) await this.beforeRelease(enabled.find((p) => p.actor === chosen)!, this.order.length)
         this.releaseStep(chosen)
@@ -205,7 +209,7 @@ export class SteppedSchedule implements Schedule {
     if (stuck) await this.abandon(new StuckError(stuck))
     await this.ended(bodies)
     if (!stuck) this.selector.finish?.(this.order.length)
-    return {order: [...this.order], decisions: [...this.decisions], stuck, injectedMs: 0}
+    return {order: [...this.order], released: [...this.released], decisions: [...this.decisions], stuck, injectedMs: 0}
   }
 
   beforeStep(request: StepRequest, signal: AbortSignal): Promise<void> {
@@ -330,6 +334,7 @@ export class SteppedSchedule implements Schedule {
       throw new CachesimError(`internal: ${actor} is not waiting at a gate`)
     }
     this.order.push(orderToken(actor, state.request.step))
+    this.released.push(stepOfPending(pendingOf(state.request)))
     state.release = null
     this.enter(actor, 'step')
     release.resolve()
@@ -338,7 +343,7 @@ export class SteppedSchedule implements Schedule {
   private pending(): PendingStep[] {
     return [...this.states.values()]
       .filter((s) => s.phase === 'gate' && s.request)
-      .map((s) => ({actor: s.name, step: s.request!.step, sends: s.request!.sends}))
+      .map((s) => pendingOf(s.request!))
   }
 
   private blocked(): BlockedActor[] {
@@ -438,6 +443,14 @@ export class SteppedSchedule implements Schedule {
       `${what} did not finish within ${this.stepTimeoutMs} ms and is not waiting on a lock that cachesim can see; is a server overloaded?`,
     )
   }
+}
+
+function pendingOf(request: StepRequest): PendingStep {
+  return {actor: request.actor, step: request.step, sends: request.sends, reading: request.operation === 'read'}
+}
+
+function stepOfPending(p: PendingStep): StepOf {
+  return p.reading ? {actor: p.actor, step: p.step, reading: true} : {actor: p.actor, step: p.step}
 }
 
 /** Every actor that had not finished was blocked: the order cannot go on. */

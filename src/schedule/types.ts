@@ -1,4 +1,5 @@
-import type {ActorName, StepName, StepValue} from '../history/types.js'
+import type {StepOf} from '../history/independence.js'
+import type {ActorName, OperationRecord, StepName, StepValue} from '../history/types.js'
 import type {InjectedDelay} from '../scenario/delays.js'
 
 /** An actor asking to send one step to its store. `occurrence` counts from 1 per actor and step name. */
@@ -8,6 +9,8 @@ export interface StepRequest {
   occurrence: number
   /** The value a write step is about to send, for those who watch. */
   sends: StepValue
+  /** The operation the step is part of (a read or write path), when the actor runs one. */
+  operation?: OperationRecord['op']
 }
 
 /** One actor's whole program, as the schedule starts it. */
@@ -22,6 +25,8 @@ export interface ActorTask {
 export interface Decision {
   position: number
   enabled: ActorName[]
+  /** The step each enabled actor waited to send, in the order of `enabled`. */
+  steps: StepOf[]
   chosen: ActorName
 }
 
@@ -35,6 +40,8 @@ export interface BlockedActor {
 export interface ScheduleOutcome {
   /** Every step in the order it was released to the servers, as `actor:step` tokens. */
   order: string[]
+  /** The same steps, as the independence relation sees them (stepped schedules; empty under delays). */
+  released: StepOf[]
   /** The choice points on the way (stepped schedules only). */
   decisions: Decision[]
   /** Set when the run could not finish because every remaining actor was blocked. */

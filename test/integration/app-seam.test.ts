@@ -26,7 +26,8 @@ const counts = (r: ExploreResult) => ({
 
 async function explore(target: string, app: string): Promise<ExploreResult> {
   const [scenario] = await appScenarios(target, app)
-  return exploreScenario(scenario!, await benches.for(scenario!), {signal})
+  // Every order: these tests count the orders an app's steps make.
+  return exploreScenario(scenario!, await benches.for(scenario!), {signal, reduce: false})
 }
 
 describe('an app module raced like a strategy', () => {

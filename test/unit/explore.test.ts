@@ -7,6 +7,8 @@ import {
   NondeterminismError,
   type OrderPlan,
   planSelector,
+  pctBound,
+  pctSelector,
   prefixSelector,
   randomSelector,
   sampleOrders,
@@ -15,6 +17,7 @@ import {
 import {scriptSelector} from '../../src/schedule/script.js'
 import {type Selector, SteppedSchedule} from '../../src/schedule/stepped.js'
 import type {ScheduleOutcome} from '../../src/schedule/types.js'
+import {seededRandom} from '../../src/util/random.js'
 import {type FakeActor, fakeActors, FakeLock} from '../helpers/fake-actors.js'
 
 const signal = new AbortController().signal
@@ -61,8 +64,8 @@ describe('exploreAllOrders: every order, each once', () => {
     assert.equal(orders(explored.runs)[0], 'A:do.one A:do.two B:do.one B:do.two')
     assert.equal(orders(explored.runs).at(-1), 'B:do.one B:do.two A:do.one A:do.two')
     assert.deepEqual(explored.runs[0]!.decisions, [
-      {position: 0, enabled: ['A', 'B'], chosen: 'A'},
-      {position: 1, enabled: ['A', 'B'], chosen: 'A'},
+      {position: 0, enabled: ['A', 'B'], steps: [{actor: 'A', step: 'do.one'}, {actor: 'B', step: 'do.one'}], chosen: 'A'},
+      {position: 1, enabled: ['A', 'B'], steps: [{actor: 'A', step: 'do.two'}, {actor: 'B', step: 'do.one'}], chosen: 'A'},
     ])
   })
 
@@ -125,7 +128,7 @@ describe('exploreAllOrders: every order, each once', () => {
 })
 
 describe('selectors', () => {
-  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null}))
+  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null, reading: false}))
   const context = (position: number) => ({position, blocked: [], finished: []})
 
   it('a prefix is followed, then the first actor that can go', () => {
@@ -190,6 +193,23 @@ describe('selectors', () => {
     await fails('A:do.one A:do.two', /the order ends after 2 steps, but B:do\.one is still waiting to go/)
     await fails('A:do.one A:do.two B:do.one B:do.two', /every actor finished after 3 steps; the order has 1 more: B:do\.two/)
     await fails('A:do.one A:do.two A:do.three', /step 3 of the order is A:do\.three, but A has already finished/)
+  })
+
+  it('PCT at depth 1 runs each actor to its end, highest priority first; at depth 2 it finds a depth-2 bug at least as often as its bound says', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const run = await runWith(pctSelector(seededRandom(seed), 1, 6), independent(3, 3))
+      assert.equal(switches(run.order), 1, run.order.join(' '))
+    }
+    // A's two steps with B's between them needs two things in order: depth 2, over 3 steps.
+    let found = 0
+    const runs = 300
+    for (let seed = 1; seed <= runs; seed++) {
+      const run = await runWith(pctSelector(seededRandom(seed), 2, 3), independent(2, 1))
+      if (run.order.join(' ') === 'A:do.one B:do.one A:do.two') found += 1
+    }
+    assert.ok(found / runs >= pctBound(2, 3, 2), `${found} of ${runs}, bound ${pctBound(2, 3, 2)}`)
+    const sampled = await sampleOrders(runOrder(independent(3, 3)), {signal, parallel: 1, count: 10, seed: 5, plan: (seed) => ({kind: 'pct', seed, depth: 2, steps: 6})})
+    assert.ok(sampled.runs.every((r) => switches(r.order) <= 3), orders(sampled.runs).join('\n'))
   })
 
   it('switches counts the changes of actor along an order', () => {

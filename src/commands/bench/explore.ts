@@ -20,6 +20,12 @@ export default class BenchExplore extends CachesimCommand {
       helpValue: 'FILE',
     }),
     like: Flags.string({summary: 'The built-in strategy --app is compared with.', default: 'update-then-delete', dependsOn: ['app']}),
+    scenarios: Flags.string({
+      summary: 'Bench these scenarios (a file or a folder) instead of the built-in ones, e.g. bench/crowd: 2 and 3 writers with 2 readers.',
+      helpValue: 'PATH',
+      exclusive: ['app'],
+    }),
+    reduce: Flags.boolean({summary: 'One order per class of equivalent orders, as explore does (default); --no-reduce explores every order.', default: true, allowNo: true}),
     ...storeFlags,
   }
 
@@ -41,7 +47,9 @@ export default class BenchExplore extends CachesimCommand {
     // Not what this measures: scenarios that wait on a replication stream (binlog, replica), or
     // on the clock (pause and latency faults).
     const timed = (s: {faults: {kind: string}[]}) => s.faults.some((f) => f.kind === 'pause' || f.kind === 'latency')
-    const scenarios = (await lab.loadBuiltInScenarios()).filter((s) => storeNeedOf(s) === 'plain' && !timed(s))
+    const scenarios = (flags.scenarios === undefined ? await lab.loadBuiltInScenarios() : await lab.loadScenarios(flags.scenarios)).filter(
+      (s) => storeNeedOf(s) === 'plain' && !timed(s),
+    )
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'bench', scenarios.length * (1 + 2 * flags.repeat))
     this.onInterrupt(() => progress.stop())
     const result = await this.withWorkbenches(flags, (benches) =>
@@ -50,6 +58,7 @@ export default class BenchExplore extends CachesimCommand {
         signal: this.interrupt.signal,
         parallel: flags.parallel,
         repeat: flags.repeat,
+        reduce: flags.reduce,
         onRun: progress.onRun,
         onExplored: (explored) => progress.scenarioDone(explored.orders),
       }),

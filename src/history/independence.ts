@@ -1,0 +1,55 @@
+import {storeOf} from './step-name.js'
+import type {ActorName, StepName} from './types.js'
+
+/** A step as the independence relation sees it: who takes it, its name, and whether it is part of a read (the actor's read path). */
+export interface StepOf {
+  actor: ActorName
+  step: StepName
+  reading?: boolean
+}
+
+/**
+ * Which steps of different actors commute: taken one right after the other, in either order,
+ * they leave both servers and every actor the same, and each returns the same. This is the
+ * independence relation, decided here and nowhere else; the behaviours (history/behaviour.ts) and
+ * the reduced search (schedule/sleep-set.ts) both read it. Sound before small:
+ * - a `db.*` step and a `cache.*` or `redis.*` step go to different servers with nothing
+ *   between them, so either order leaves both servers the same: independent. Neither can make
+ *   the other wait (a row lock is MySQL's, a Redis command never waits on MySQL), so each stays
+ *   able to go whichever goes first;
+ * - two steps on the same server are dependent, reads included: a `cache.get` can take a lease
+ *   (lease), a `db.select` can take a row lock (FOR UPDATE inside a transaction), a DEL answers
+ *   how many keys it removed, and what a step leaves besides the row and the key (a lease, a
+ *   lock key) is not in its effect;
+ * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
+ *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
+ * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
+ *   db.rollback) are dependent, whatever their servers: whether a read was stale or dirty is
+ *   judged by whether a commit came before the read began or before it ended (check/reads.ts),
+ *   so swapping them could change what the checks find though the servers end the same;
+ * - anything else (`lock.*` on either server; `binlog.read`, which sees MySQL's commits from the
+ *   binlog; `stream.*`; a replica's reads, which see MySQL's commits later; one-word steps such as
+ *   `wait` and `pause`, where time passes for TTLs) is dependent on every step.
+ * Two steps of the same actor never commute (program order).
+ */
+export function dependent(a: StepOf, b: StepOf): boolean {
+  if (a.actor === b.actor) return true
+  if ((a.reading === true && mayCommit(b.step)) || (b.reading === true && mayCommit(a.step))) return true
+  const ra = resourceOf(a.step)
+  const rb = resourceOf(b.step)
+  return ra === 'everything' || rb === 'everything' || ra === rb
+}
+
+type Resource = 'db' | 'redis' | 'everything'
+
+function resourceOf(step: StepName): Resource {
+  if (/^redis\.S?PUBLISH$/.test(step)) return 'everything'
+  const store = storeOf(step)
+  if (store === 'db') return 'db'
+  if (store === 'cache' || store === 'redis') return 'redis'
+  return 'everything'
+}
+
+function mayCommit(step: StepName): boolean {
+  return storeOf(step) === 'db' && step !== 'db.select' && step !== 'db.begin' && step !== 'db.rollback'
+}
