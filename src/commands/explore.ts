@@ -80,9 +80,9 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
     this.onInterrupt(() => progress.stop())
-    const results = await this.withStores(flags, async (stores) =>
-      lab.exploreScenarios(await this.runnable(scenarios, stores), {
-        stores,
+    const results = await this.withWorkbenches(flags, async (benches) =>
+      lab.exploreScenarios(await this.runnable(scenarios, benches), {
+        benches,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
@@ -91,7 +91,6 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
         keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
         ...(shard ? {shard} : {}),
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onRun: progress.onRun,
         onExplored: (result) => progress.scenarioDone(result.orders),
       }),

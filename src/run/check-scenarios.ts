@@ -10,7 +10,7 @@ import {type ExploreResult, exploreScenario} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
-import {type StoreSource, Workbenches} from './workbenches.js'
+import type {Workbenches} from './workbenches.js'
 import {plural, pluralOrders} from '../util/plural.js'
 
 export interface CheckResult {
@@ -29,11 +29,10 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  stores: StoreSource
+  benches: Workbenches
   signal: AbortSignal
   maxOrders?: number
   parallel?: number
-  onOpen?: (bench: Workbench) => void
   onResult?: (result: CheckResult) => void
 }
 
@@ -43,18 +42,13 @@ export interface CheckOptions {
  * `explore:` by exploring its orders. A scenario without `expect:` is skipped, not passed.
  */
 export async function checkScenarios(scenarios: readonly Scenario[], options: CheckOptions): Promise<CheckResult[]> {
-  const benches = new Workbenches(options.stores, options.onOpen)
-  try {
     const results: CheckResult[] = []
     for (const scenario of scenarios) {
-      const result = await checkScenario(scenario, await benches.for(scenario), options)
+    const result = await checkScenario(scenario, await options.benches.for(scenario), options)
       results.push(result)
       options.onResult?.(result)
     }
     return results
-  } finally {
-    await benches.finish(options.signal)
-  }
 }
 
 async function checkScenario(scenario: Scenario, bench: Workbench, options: CheckOptions): Promise<CheckResult> {
