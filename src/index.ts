@@ -38,7 +38,9 @@ export {checkOrder, exploreScenarios, runScenarios} from './run/run-scenarios.js
 export {exploreScenario, type ExploreResult, DEFAULT_MAX_ORDERS} from './run/explore-scenario.js'
 export type {KeepRuns, OrderRun} from './run/explore-tally.js'
 export {Workbench} from './run/workbench.js'
-export type {StoreTargets} from './stores/targets.js'
+export {Workbenches, withWorkbenches, type WorkbenchesOptions} from './run/workbenches.js'
+export type {StoreNeed, StoreTargets, TargetsFor} from './stores/targets.js'
+export {storeNeedOf} from './scenario/store-need.js'
 
 export {renderRunTable} from './report/run-table.js'
 export {renderHistory} from './report/history-lines.js'

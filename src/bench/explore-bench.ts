@@ -1,14 +1,14 @@
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {exploreScenario} from '../run/explore-scenario.js'
-import type {StoreTargets} from '../stores/targets.js'
-import {Workbench} from '../run/workbench.js'
+import type {Workbenches} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {RunResult} from '../run/result.js'
 import {seededRandom} from '../util/random.js'
 import {RawFloor} from './explore-floor.js'
 
 export interface ExploreBenchOptions {
-  stores: StoreTargets
+  /** Every scenario runs on the plain stores (those that need a binlog or a replica are not for this bench). */
+  benches: Workbenches
   signal: AbortSignal
   /** Orders run at once in the parallel pass. */
   parallel: number
@@ -61,8 +61,8 @@ export interface ExploreBenchResult {
  * of the same operations on the same servers in the same process, and prints the ratios.
  */
 export async function benchExplore(scenarios: readonly Scenario[], options: ExploreBenchOptions): Promise<ExploreBenchResult> {
-  const bench = await Workbench.open(options.stores)
-  const floor = await RawFloor.open(options.stores)
+  const bench = await options.benches.on('plain')
+  const floor = await RawFloor.open(bench.targets)
   try {
     const rows: ExploreBenchRow[] = []
     for (const scenario of scenarios) {
@@ -106,8 +106,6 @@ export async function benchExplore(scenarios: readonly Scenario[], options: Expl
     }
   } finally {
     await floor.close()
-    if (options.signal.aborted) bench.destroy()
-    else await bench.close()
   }
 }
 

@@ -2,8 +2,7 @@ import {loadMatrixScenarios} from '../scenario/load.js'
 import type {Scenario} from '../scenario/types.js'
 import {DelaySchedule} from '../schedule/delays.js'
 import {runScenario} from '../run/run-scenario.js'
-import type {Workbench} from '../run/workbench.js'
-import {type StoreSource, Workbenches} from '../run/workbenches.js'
+import type {Workbenches} from '../run/workbenches.js'
 
 export interface StaleWindowRow {
   strategy: string
@@ -19,12 +18,11 @@ export interface StaleWindowRow {
 }
 
 export interface StaleWindowOptions {
-  stores: StoreSource
+  benches: Workbenches
   signal: AbortSignal
   runs: number
   /** Reads the reader makes back to back, while the write goes on. */
   reads: number
-  onOpen?: (bench: Workbench) => void
 }
 
 /**
@@ -33,37 +31,32 @@ export interface StaleWindowOptions {
  * long after MySQL's commit a reader still got the old value.
  */
 export async function measureStaleWindows(cells: readonly Scenario[], options: StaleWindowOptions): Promise<StaleWindowRow[]> {
-  const benches = new Workbenches(options.stores, options.onOpen)
-  try {
-    const rows: StaleWindowRow[] = []
-    for (const cell of cells) {
-      const scenario = withPollingReader(cell, options.reads)
-      const bench = await benches.for(scenario)
-      const windows: number[] = []
-      let runsWithStaleReads = 0
-      let runsDivergent = 0
-      for (let i = 0; i < options.runs; i++) {
-        const result = await runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal: options.signal})
-        const behind = result.reads.filter((r) => r.anomaly === 'stale').map((r) => r.behindMs)
-        if (behind.length > 0) runsWithStaleReads += 1
-        if (result.divergent) runsDivergent += 1
-        // A divergent run's window lasts as long as the run did: it says nothing of the window.
-        else windows.push(Math.max(0, ...behind))
-      }
-      windows.sort((a, b) => a - b)
-      rows.push({
-        strategy: scenario.strategy,
-        runs: options.runs,
-        runsWithStaleReads,
-        runsDivergent,
-        maxMs: windows.at(-1) ?? 0,
-        medianMs: windows[Math.floor(windows.length / 2)] ?? 0,
-      })
+  const rows: StaleWindowRow[] = []
+  for (const cell of cells) {
+    const scenario = withPollingReader(cell, options.reads)
+    const bench = await options.benches.for(scenario)
+    const windows: number[] = []
+    let runsWithStaleReads = 0
+    let runsDivergent = 0
+    for (let i = 0; i < options.runs; i++) {
+      const result = await runScenario(scenario, bench, {schedule: () => new DelaySchedule(scenario.delays), signal: options.signal})
+      const behind = result.reads.filter((r) => r.anomaly === 'stale').map((r) => r.behindMs)
+      if (behind.length > 0) runsWithStaleReads += 1
+      if (result.divergent) runsDivergent += 1
+      // A divergent run's window lasts as long as the run did: it says nothing of the window.
+      else windows.push(Math.max(0, ...behind))
     }
-    return rows
-  } finally {
-    await benches.finish(options.signal)
+    windows.sort((a, b) => a - b)
+    rows.push({
+      strategy: scenario.strategy,
+      runs: options.runs,
+      runsWithStaleReads,
+      runsDivergent,
+      maxMs: windows.at(-1) ?? 0,
+      medianMs: windows[Math.floor(windows.length / 2)] ?? 0,
+    })
   }
+  return rows
 }
 
 /** The warm-read race with its reader B reading `reads` times in a row, starting with the write. */

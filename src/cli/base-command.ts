@@ -4,8 +4,9 @@ import chalk from 'chalk'
 import {CachesimError} from '../errors/cachesim-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {InterruptedError} from '../errors/interrupted-error.js'
-import type {StoreTargets} from '../stores/targets.js'
-import type {StoreSet} from '../run/workbenches.js'
+import type {StoreNeed, StoreTargets, TargetsFor} from '../stores/targets.js'
+import type {Workbench} from '../run/workbench.js'
+import type {Workbenches} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
 import {parseMysqlUrl} from '../stores/urls.js'
@@ -57,10 +58,39 @@ export abstract class CachesimCommand extends Command {
 
   /**
    * Runs `work` on the stores the flags name (--servers auto: private servers when those do not
-   * answer), with stores that keep a ROW binlog found on first use for the strategies that need
-   * one, and stops any private servers it started when `work` ends, however it ends.
+   * answer), and stops any private servers it started when `work` ends, however it ends.
    */
-  protected async withStores<T>(flags: StoreFlagValues, work: (stores: StoreSet) => Promise<T>): Promise<T> {
+  protected withStores<T>(flags: StoreFlagValues, work: (stores: StoreTargets) => Promise<T>): Promise<T> {
+    return this.withTargets(flags, async (targetsFor) => work(await targetsFor('plain')))
+  }
+
+  /**
+   * Runs `work` on the workbenches of the stores the flags name: each opened when a scenario
+   * first needs it (on stores with a binlog or a replica, found on first use, for the scenarios
+   * that need one), dropped at once on Ctrl-C, closed when `work` ends.
+   */
+  protected withWorkbenches<T>(flags: StoreFlagValues, work: (benches: Workbenches) => Promise<T>): Promise<T> {
+    return this.withTargets(flags, async (targetsFor) => {
+      const {withWorkbenches} = await import('../run/workbenches.js')
+      const onOpen = (bench: Workbench) => this.onInterrupt(() => bench.destroy())
+      return withWorkbenches(targetsFor, {signal: this.interrupt.signal, onOpen}, work)
+    })
+  }
+
+  /**
+   * Keeps the scenarios these stores can run. Those that need a binlog or a replica the stores
+   * cannot give are left out with a one-line warning when others remain; when none would remain,
+   * the reason is the error.
+   */
+  protected runnable(scenarios: readonly Scenario[], benches: Workbenches): Promise<Scenario[]> {
+    return benches.runnable(scenarios, (left, reason) => process.stderr.write(`warning: leaving out ${left.map((s) => s.name).join(', ')}: ${reason}\n`))
+  }
+
+  /**
+   * The one place the stores for each need are found: the ones the flags name, and, on first
+   * use, ones whose MySQL keeps a ROW binlog or has a replica (private servers, started then).
+   */
+  private async withTargets<T>(flags: StoreFlagValues, work: (targetsFor: TargetsFor) => Promise<T>): Promise<T> {
     const {resolveServers} = await import('../servers/resolve-servers.js')
     const onNote = (line: string) => process.stderr.write(`${line}\n`)
     const started: ResolvedServers[] = []
@@ -76,48 +106,27 @@ export abstract class CachesimCommand extends Command {
       // The key prefix is this run's before any private server starts for a replica or a binlog.
       const {lockKeyNamespace} = await import('../run/namespace-lock.js')
       unlockKeys = await lockKeyNamespace(plain)
-      let binlog: Promise<StoreTargets> | null = null
-      let replica: Promise<StoreTargets> | null = null
-      return await work({
-        plain,
+      const found = new Map<StoreNeed, Promise<StoreTargets>>([['plain', Promise.resolve(plain)]])
+      const find = (need: StoreNeed): Promise<StoreTargets> => {
+        if (need === 'replica') return resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)
         // A primary started for a replica keeps a binlog too: binlog scenarios reuse it.
-        withBinlog: () =>
-          (binlog ??= (replica?.catch(() => null) ?? Promise.resolve(null)).then(async (primary) => {
-            const {replica: _replica, ...stores} = primary ?? plain
-            return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote}))
-          })),
-        withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)),
+        return (found.get('replica')?.catch(() => null) ?? Promise.resolve(null)).then(async (primary) => {
+          const {replica: _replica, ...stores} = primary ?? plain
+          return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote}))
+        })
+      }
+      return await work((need) => {
+        let targets = found.get(need)
+        if (!targets) {
+          targets = find(need)
+          found.set(need, targets)
+        }
+        return targets
       })
     } finally {
       await unlockKeys()
       for (const resolved of started.reverse()) await resolved.release()
     }
-  }
-
-  /**
-   * Keeps the scenarios these stores can run. Those that need a binlog the stores cannot give are
-   * left out with a one-line warning when others remain; when none would remain, the reason is
-   * the error.
-   */
-  protected async runnable(scenarios: readonly Scenario[], stores: StoreSet): Promise<Scenario[]> {
-    const {needsBinlog, needsReplica} = await import('../run/workbenches.js')
-    let kept = [...scenarios]
-    for (const [needs, get] of [
-      [needsReplica, () => stores.withReplica()],
-      [needsBinlog, () => stores.withBinlog()],
-    ] as const) {
-      const wanting = kept.filter(needs)
-      if (wanting.length === 0) continue
-      try {
-        await get()
-      } catch (error) {
-        if (wanting.length === kept.length) throw error
-        const reason = error instanceof Error ? error.message : String(error)
-        process.stderr.write(`warning: leaving out ${wanting.map((s) => s.name).join(', ')}: ${reason}\n`)
-        kept = kept.filter((s) => !needs(s))
-      }
-    }
-    return kept
   }
 
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number | false}}): Promise<never> {

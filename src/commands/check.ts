@@ -41,13 +41,12 @@ With no paths, checks ./scenarios when it exists, else the built-in scenarios.`
     const {renderCheckLine, renderCheckSummary} = await import('../report/check-lines.js')
     const scenarios = await lab.scenariosToCheck(argv as string[])
     const width = Math.max(...scenarios.map((s) => s.name.length))
-    const results = await this.withStores(flags, async (stores) =>
-      lab.checkScenarios(await this.runnable(scenarios, stores), {
-        stores,
+    const results = await this.withWorkbenches(flags, async (benches) =>
+      lab.checkScenarios(await this.runnable(scenarios, benches), {
+        benches,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onResult: (result) => this.log(renderCheckLine(result, width)),
       }),
     )

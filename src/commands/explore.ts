@@ -57,8 +57,9 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
       exclusive: ['random'],
     }),
     reduce: Flags.boolean({
-      summary: 'Explore one order per class of orders that differ only by swapping steps that commute (the default); --no-reduce explores every order.',
-      default: true,
+      summary: 'Explore one order per class of orders that differ only by swapping steps that commute (the default, but for apps); --no-reduce explores every order.',
+      description:
+        "Without either flag the search is reduced for the built-in strategies and runs every order for an app (--app or a scenario's app:): an app's actors may share in-process state that cachesim cannot see, such as a module-level cache, and then steps on different servers need not commute. Give --reduce when each actor's state is its own.",
       allowNo: true,
     }),
     timeline: Flags.boolean({summary: "Show each witness as a swimlane, one column per actor."}),
@@ -79,18 +80,17 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
     this.onInterrupt(() => progress.stop())
-    const results = await this.withStores(flags, async (stores) =>
-      lab.exploreScenarios(await this.runnable(scenarios, stores), {
-        stores,
+    const results = await this.withWorkbenches(flags, async (benches) =>
+      lab.exploreScenarios(await this.runnable(scenarios, benches), {
+        benches,
         signal: this.interrupt.signal,
         maxOrders: flags['max-orders'],
         parallel: flags.parallel,
-        reduce: flags.reduce,
+        ...(flags.reduce === undefined ? {} : {reduce: flags.reduce}),
         // Every order's line only when --json prints them: else memory stays flat in the number of orders.
         keep: this.jsonEnabled() ? 'orders' : 'counts',
         ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
         ...(shard ? {shard} : {}),
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         onRun: progress.onRun,
         onExplored: (result) => progress.scenarioDone(result.orders),
       }),

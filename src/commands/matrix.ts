@@ -52,9 +52,9 @@ export default class Matrix extends CachesimCommand {
     const scenarios = flags.app === undefined ? await lab.loadMatrixScenarios() : await lab.appScenarios('races', flags.app)
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'matrix', scenarios.length)
     this.onInterrupt(() => progress.stop())
-    const result = await this.withStores(flags, async (stores) =>
-      buildMatrix(await this.runnable(scenarios, stores), {
-        stores,
+    const result = await this.withWorkbenches(flags, async (benches) =>
+      buildMatrix(await this.runnable(scenarios, benches), {
+        benches,
         signal: this.interrupt.signal,
         parallel: flags.parallel,
         onRun: progress.onRun,

@@ -67,13 +67,12 @@ Exit codes: 0 every run matched its expect:, 1 some run did not, 2 bad input, 3 
     const stepper = flags.step ? (await import('../cli/step-prompt.js')).createStepPrompt(this.interrupt.signal) : null
     let results: Awaited<ReturnType<typeof lab.runScenarios>>
     try {
-      results = await this.withStores(flags, async (stores) =>
-        lab.runScenarios(await this.runnable(scenarios, stores), {
-          stores,
+      results = await this.withWorkbenches(flags, async (benches) =>
+        lab.runScenarios(await this.runnable(scenarios, benches), {
+          benches,
           signal: this.interrupt.signal,
                     ...(order === undefined ? {} : {order}),
           ...(stepper ? {step: stepper.hook} : {}),
-          onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
         }),
       )
     } finally {

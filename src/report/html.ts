@@ -3,7 +3,7 @@ import type {Value} from '../history/types.js'
 import {formatValue} from '../history/value.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import type {RunResult} from '../run/result.js'
-import {plural} from '../util/plural.js'
+import {plural, pluralOrders} from '../util/plural.js'
 import {replayCommand} from './history-lines.js'
 import {verdictOf} from './json.js'
 import {readWords, type RaceStory, tellRace} from './race-story.js'
@@ -100,7 +100,7 @@ ${examples.join('\n')}
 export function countsText(result: ExploreResult): string {
   const total = result.orders
   const consistent = result.consistentOrders
-  const parts = [`${result.divergentOrders} of ${plural(total, result.mode === 'random' ? 'sampled order' : 'order')} diverged`]
+  const parts = [`${result.divergentOrders} of ${result.mode === 'random' ? plural(total, 'sampled order') : pluralOrders(total, result.reduced)} diverged`]
   if (result.staleOrders > 0) parts.push(`${result.staleOrders} read stale data`)
   if (result.dirtyOrders > 0) parts.push(`${result.dirtyOrders} read dirty data`)
   if (result.impossibleOrders > 0) parts.push(`${result.impossibleOrders} could not finish`)

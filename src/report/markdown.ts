@@ -1,6 +1,6 @@
 import type {CheckResult} from '../run/check-scenarios.js'
 import type {RunResult} from '../run/result.js'
-import {plural} from '../util/plural.js'
+import {plural, pluralOrders} from '../util/plural.js'
 import {renderMermaid} from './mermaid.js'
 
 /**
@@ -30,8 +30,8 @@ function witnesses(result: CheckResult): {what: string; run: RunResult}[] {
   const drawn: {what: string; run: RunResult}[] = []
   const {run, explore} = result
   if (run && (result.status === 'fail' || run.divergent)) drawn.push({what: run.divergent ? 'the run diverged' : 'the run', run})
-  if (explore?.witnessRun && explore.witnessRun.order.join(' ') === run?.order.join(' ') && drawn.length > 0) drawn[0]!.what += `, in the shortest divergent order (${explore.divergentOrders} of ${plural(explore.orders, 'order')} diverged)`
-  else if (explore?.witnessRun) drawn.push({what: `the shortest divergent order (${explore.divergentOrders} of ${plural(explore.orders, 'order')} diverged)`, run: explore.witnessRun})
+  if (explore?.witnessRun && explore.witnessRun.order.join(' ') === run?.order.join(' ') && drawn.length > 0) drawn[0]!.what += `, in the shortest divergent order (${explore.divergentOrders} of ${pluralOrders(explore.orders, explore.reduced)} diverged)`
+  else if (explore?.witnessRun) drawn.push({what: `the shortest divergent order (${explore.divergentOrders} of ${pluralOrders(explore.orders, explore.reduced)} diverged)`, run: explore.witnessRun})
   else if (explore && result.status === 'fail' && explore.exampleRun) drawn.push({what: 'an order with stale or dirty reads', run: explore.exampleRun})
   return drawn
 }

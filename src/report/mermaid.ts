@@ -10,7 +10,7 @@ import {readWords, tellRace} from './race-story.js'
  */
 export function renderMermaid(run: RunResult): string {
   const story = tellRace(run, {width: 12})
-  const ids = new Map(story.actors.map((actor, i) => [actor, /^[A-Za-z][A-Za-z0-9_]*$/.test(actor) ? actor : `actor${i + 1}`]))
+  const ids = new Map(story.actors.map((actor, i) => [actor, /^[A-Za-z][A-Za-z0-9_]*$/.test(actor) && !RESERVED.has(actor.toLowerCase()) ? actor : `actor${i + 1}`]))
   const lines = ['sequenceDiagram', ...story.actors.map((actor) => `  participant ${ids.get(actor)} as ${text(actor)}`), '  participant MySQL', '  participant Redis']
   lines.push(`  Note over MySQL,Redis: start: MySQL ${text(story.show(story.initial.db))}, Redis ${text(story.show(story.initial.cache))}`)
   let last = `${story.show(story.initial.db)}|${story.show(story.initial.cache)}`
@@ -30,7 +30,16 @@ export function renderMermaid(run: RunResult): string {
   return ['```mermaid', ...lines, '```', ...(legend.length > 0 ? ['', ...legend] : []), '', `Replay: \`${replayCommand(run)}\``].join('\n')
 }
 
-/** Text Mermaid takes as is: no statement ends (;), no entity codes (#), no line breaks. */
+/**
+ * Text Mermaid draws as given: on one line, and with the characters its parser reads as syntax
+ * (; ends a statement, # starts an entity code or a comment, < > & make HTML such as <br>) written
+ * as entity codes, which it draws as those characters. A JSON value shows whole and unchanged.
+ */
 function text(value: string): string {
-  return value.replaceAll(';', ',').replaceAll('#', 'no. ').replace(/\s+/g, ' ')
+  return value.replace(/\s+/g, ' ').replace(/[#;<>&]/g, (c) => `#${c.charCodeAt(0)};`)
 }
+
+/** Words Mermaid's sequence-diagram parser reads as keywords in any case: not an actor's id. */
+const RESERVED = new Set(
+  'participant actor create destroy box as loop rect opt alt else par par_over and critical option break end links link properties details over note activate deactivate title acctitle accdescr sequencediagram autonumber off mysql redis'.split(' '),
+)

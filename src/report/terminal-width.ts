@@ -1,5 +1,10 @@
-/** The width terminal output fits: the terminal's when stdout is one that says, else 80 columns. */
+/**
+ * The width terminal output fits: COLUMNS when set (POSIX's "preferred width", and how a script
+ * or a pipe asks for one), else the terminal's when stdout is one that says, else 80 columns.
+ */
 export function terminalWidth(): number {
+  const given = Number(process.env.COLUMNS)
+  if (Number.isInteger(given) && given >= 40) return given
   const columns = process.stdout.isTTY ? process.stdout.columns : undefined
   return columns !== undefined && columns >= 40 ? columns : 80
 }

@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import type {RunResult} from '../run/result.js'
-import {replayCommand} from './history-lines.js'
+import {replayCommand, wrapReplay} from './history-lines.js'
 import {readWords, tellRace} from './race-story.js'
 import {terminalWidth, wrapText} from './terminal-width.js'
 
@@ -61,24 +61,4 @@ export function renderTimeline(run: RunResult, options: {width?: number} = {}): 
   }
   for (const line of wrapReplay(replayCommand(run), width)) lines.push(chalk.dim(line))
   return lines.join('\n')
-}
-
-/**
- * The replay command, broken at spaces with a backslash when it is wider than the terminal: a
- * shell joins the lines again (inside the quotes too), and --order reads any spacing.
- */
-function wrapReplay(command: string, width: number): string[] {
-  const text = `  replay: ${command}`
-  if (text.length <= width) return [text]
-  const lines: string[] = []
-  let line = ''
-  for (const word of text.trimStart().split(' ')) {
-    const indent = lines.length === 0 ? '  ' : '      '
-    if (line !== '' && indent.length + line.length + 1 + word.length + 2 > width) {
-      lines.push(`${indent}${line} \\`)
-      line = word
-    } else line = line === '' ? word : `${line} ${word}`
-  }
-  lines.push(`${lines.length === 0 ? '  ' : '      '}${line}`)
-  return lines
 }

@@ -1,8 +1,6 @@
 import chalk from 'chalk'
 
 import {countOf} from '../check/verdict.js'
-import type {Value} from '../history/types.js'
-import {formatValue} from '../history/value.js'
 import type {RunResult} from '../run/result.js'
 
 /** The verdict column, read from the run's one verdict: consistent, DIVERGENT, stale reads n, … */
@@ -24,9 +22,4 @@ export function verdictText(run: RunResult): string {
 export function expectedText(run: RunResult): string {
   if (run.matchesExpected === null) return chalk.dim('–')
   return run.matchesExpected ? chalk.green('✓') : chalk.red('✗')
-}
-
-/** A store's value as a person reads it: the value, or what its absence means. */
-export function showValue(value: Value, absent: string): string {
-  return value === null ? chalk.dim(absent) : formatValue(value)
 }

@@ -4,7 +4,8 @@ import type {LoadedApp} from '../app/load.js'
 import type {Redis} from 'ioredis'
 
 import {RedisStore} from '../stores/redis.js'
-import type {StorePair, Workbench} from './workbench.js'
+import type {StorePair} from '../stores/pair.js'
+import type {Workbench} from './workbench.js'
 
 const benches = new WeakMap<Workbench, Map<string, AppBench>>()
 const clients = new WeakMap<Workbench, Map<string, Redis>>()
@@ -23,7 +24,7 @@ export async function appRedis(bench: Workbench, actor: string, slot: number): P
   const id = `${slot}/${actor}`
   const open = mine.get(id)
   if (open && open.status !== 'end' && open.status !== 'close') return open
-  const client = await RedisStore.openClient(bench.options.redis, {queueWhileConnecting: true})
+  const client = await RedisStore.openClient(bench.targets.redis, {queueWhileConnecting: true})
   mine.set(id, client)
   bench.keep({close: () => client.quit().catch(() => client.disconnect()), destroy: () => client.disconnect()})
   return client
@@ -41,7 +42,7 @@ export async function appBench(bench: Workbench, loaded: LoadedApp, observer: St
   }
   let state = apps.get(loaded.file)
   if (!state) {
-    const {mysql, redis} = bench.options
+    const {mysql, redis} = bench.targets
     const credentials = mysql.password === undefined ? encodeURIComponent(mysql.user) : `${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}`
     const urls = {redis: redis.url, mysql: `mysql://${credentials}@${mysql.host}:${mysql.port}/${mysql.database}`}
     state = {loaded, prefix: bench.keys.prefix, observer: {mysql: bench.observer.mysql.raw, redis: bench.observer.redis.raw}, urls, touched: new Set(), noted: {count: 0, read: false}}

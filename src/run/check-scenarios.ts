@@ -10,8 +10,8 @@ import {type ExploreResult, exploreScenario} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
 import type {Workbench} from './workbench.js'
-import {type StoreSource, Workbenches} from './workbenches.js'
-import {plural} from '../util/plural.js'
+import type {Workbenches} from './workbenches.js'
+import {plural, pluralOrders} from '../util/plural.js'
 
 export interface CheckResult {
   scenario: string
@@ -29,11 +29,10 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  stores: StoreSource
+  benches: Workbenches
   signal: AbortSignal
   maxOrders?: number
   parallel?: number
-  onOpen?: (bench: Workbench) => void
   onResult?: (result: CheckResult) => void
 }
 
@@ -43,18 +42,13 @@ export interface CheckOptions {
  * `explore:` by exploring its orders. A scenario without `expect:` is skipped, not passed.
  */
 export async function checkScenarios(scenarios: readonly Scenario[], options: CheckOptions): Promise<CheckResult[]> {
-  const benches = new Workbenches(options.stores, options.onOpen)
-  try {
     const results: CheckResult[] = []
     for (const scenario of scenarios) {
-      const result = await checkScenario(scenario, await benches.for(scenario), options)
+    const result = await checkScenario(scenario, await options.benches.for(scenario), options)
       results.push(result)
       options.onResult?.(result)
     }
     return results
-  } finally {
-    await benches.finish(options.signal)
-  }
 }
 
 async function checkScenario(scenario: Scenario, bench: Workbench, options: CheckOptions): Promise<CheckResult> {
@@ -77,7 +71,7 @@ async function checkScenario(scenario: Scenario, bench: Workbench, options: Chec
   ]
   const summary = [
     run ? `run${scenario.order ? ' (its order: replayed)' : ''}: ${describeRun(run)}` : null,
-    explore ? `explore: ${explore.divergentOrders} of ${plural(explore.orders, 'order')} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
+    explore ? `explore: ${explore.divergentOrders} of ${pluralOrders(explore.orders, explore.reduced)} divergent${explore.staleOrders ? `, ${explore.staleOrders} with stale reads` : ''}` : null,
   ]
     .filter(Boolean)
     .join('; ')

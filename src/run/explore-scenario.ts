@@ -30,9 +30,11 @@ export interface ExploreScenarioOptions {
   /** What to keep of each order (default `orders`): see KeepRuns. */
   keep?: KeepRuns
   /**
-   * One order per class of orders that differ only by swapping steps that commute (default
-   * true); false explores every order. A scenario whose expect: counts orders one by one is
-   * always searched in full (pinsOrderCounts).
+   * One order per class of orders that differ only by swapping steps that commute; false
+   * explores every order. Unset: reduced, except for an app, whose actors may share in-process
+   * state cachesim cannot see (a module-level cache), so that steps on different servers need
+   * not commute. A scenario whose expect: counts orders one by one is always searched in full
+   * (pinsOrderCounts).
    */
   reduce?: boolean
 }
@@ -47,8 +49,8 @@ export interface ExploreResult extends ObservedExploration {
    * orders (one order each), not every order. `notReduced` says why not when it was not.
    */
   reduced: boolean
-  /** Why a search was not reduced: 'asked' (--no-reduce), 'pinned' (the scenario's expect: counts orders), 'sample'; null when it was. */
-  notReduced: 'asked' | 'pinned' | 'sample' | null
+  /** Why a search was not reduced: 'asked' (--no-reduce), 'pinned' (the scenario's expect: counts orders), 'app' (an app, without --reduce), 'sample'; null when it was. */
+  notReduced: 'asked' | 'pinned' | 'app' | 'sample' | null
   /** Orders a reduced search ran and did not count: every step that could go had been explored from elsewhere. */
   redundantOrders: number
   /**
@@ -118,7 +120,15 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
   const maxOrders = options.maxOrders ?? DEFAULT_MAX_ORDERS
   const tally = new ExploreTally(options.keep ?? 'orders', options.random !== undefined)
   const expected = options.random ? null : (scenario.expect?.explore ?? null)
-  const notReduced = options.random ? 'sample' : options.reduce === false ? 'asked' : pinsOrderCounts(expected) ? 'pinned' : null
+  const notReduced = options.random
+    ? 'sample'
+    : options.reduce === false
+      ? 'asked'
+      : pinsOrderCounts(expected)
+        ? 'pinned'
+        : options.reduce === undefined && scenario.app
+          ? 'app'
+          : null
   const reduce = notReduced === null
   let represented: number | null = 0
   let estimate = 0

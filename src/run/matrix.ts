@@ -2,7 +2,7 @@ import type {VerdictWord} from '../check/verdict.js'
 import {STRATEGIES} from '../strategies/index.js'
 import type {Scenario} from '../scenario/types.js'
 import {exploreScenario, type ExploreResult} from './explore-scenario.js'
-import {type StoreSource, Workbenches} from './workbenches.js'
+import type {Workbenches} from './workbenches.js'
 
 /** The matrix's columns, in the order a reader meets them: races first, then faults. */
 const RACES = ['two-writers', 'cold-refill', 'warm-read', 'cache-step-fails', 'crash-between', 'pause-past-ttl']
@@ -44,7 +44,7 @@ export interface MatrixResult {
 }
 
 export interface MatrixOptions {
-  stores: StoreSource
+  benches: Workbenches
   signal: AbortSignal
   parallel?: number
   maxOrders?: number
@@ -56,34 +56,29 @@ export interface MatrixOptions {
 /** Explores every matrix scenario (one per strategy and race) and sums each up in one symbol. */
 export async function buildMatrix(scenarios: readonly Scenario[], options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now()
-  const benches = new Workbenches(options.stores)
-  try {
-    const cells: MatrixCell[] = []
-    for (const scenario of scenarios) {
-      const explored = await exploreScenario(scenario, await benches.for(scenario), {
-        signal: options.signal,
-        keep: 'counts',
-        ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
-        ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
-        ...(options.onRun === undefined ? {} : {onRun: options.onRun}),
-      })
-      const cell: MatrixCell = {
-        strategy: scenario.strategy,
-        race: scenario.race ?? scenario.name,
-        scenario: scenario.name,
-        verdict: explored.orders > 0 && explored.impossibleOrders === explored.orders ? '⊘' : SYMBOL[explored.worst],
-        explored,
-        matchesLiterature: explored.matchesExpected,
-      }
-      cells.push(cell)
-      options.onCell?.(cell)
+  const cells: MatrixCell[] = []
+  for (const scenario of scenarios) {
+    const explored = await exploreScenario(scenario, await options.benches.for(scenario), {
+      signal: options.signal,
+      keep: 'counts',
+      ...(options.parallel === undefined ? {} : {parallel: options.parallel}),
+      ...(options.maxOrders === undefined ? {} : {maxOrders: options.maxOrders}),
+      ...(options.onRun === undefined ? {} : {onRun: options.onRun}),
+    })
+    const cell: MatrixCell = {
+      strategy: scenario.strategy,
+      race: scenario.race ?? scenario.name,
+      scenario: scenario.name,
+      verdict: explored.orders > 0 && explored.impossibleOrders === explored.orders ? '⊘' : SYMBOL[explored.worst],
+      explored,
+      matchesLiterature: explored.matchesExpected,
     }
-    const builtIn = STRATEGIES.map((s) => s.name).filter((name) => cells.some((c) => c.strategy === name))
-    const strategies = [...builtIn, ...new Set(cells.map((c) => c.strategy).filter((name) => !builtIn.includes(name)))]
-    const known = RACES.filter((race) => cells.some((c) => c.race === race))
-    const races = [...known, ...new Set(cells.map((c) => c.race).filter((race) => !RACES.includes(race)))]
-    return {races, strategies, cells, durationMs: performance.now() - started}
-  } finally {
-    await benches.finish(options.signal)
+    cells.push(cell)
+    options.onCell?.(cell)
   }
+  const builtIn = STRATEGIES.map((s) => s.name).filter((name) => cells.some((c) => c.strategy === name))
+  const strategies = [...builtIn, ...new Set(cells.map((c) => c.strategy).filter((name) => !builtIn.includes(name)))]
+  const known = RACES.filter((race) => cells.some((c) => c.race === race))
+  const races = [...known, ...new Set(cells.map((c) => c.race).filter((race) => !RACES.includes(race)))]
+  return {races, strategies, cells, durationMs: performance.now() - started}
 }

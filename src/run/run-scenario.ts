@@ -22,12 +22,13 @@ import {appBench, appRedis} from './app-bench.js'
 import type {StrategySettings} from '../strategies/types.js'
 import {itemKey, lockKey, rowKeys} from '../stores/keys.js'
 import type {MysqlStore} from '../stores/mysql.js'
+import type {StorePair} from '../stores/pair.js'
 import {abortReason, delay} from '../util/delay.js'
 import {binlogSource} from './binlog-source.js'
 import type {RunResult} from './result.js'
 import {runOperations} from './run-operations.js'
 import {type ScheduleHooks, scheduleHooks} from './schedule-hooks.js'
-import type {StorePair, Workbench} from './workbench.js'
+import type {Workbench} from './workbench.js'
 
 export type {ScheduleHooks} from './schedule-hooks.js'
 
@@ -157,8 +158,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     const actor = new ActorRuntime({
       name: spec.name,
       stores: {
-        mysql: pair.mysql,
-        redis: pair.redis,
+        ...pair,
         rowId,
         key,
         space: bench.keys,

@@ -12,14 +12,14 @@ import type {ScheduleHooks} from './run-scenario.js'
 import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
-import type {Workbench} from './workbench.js'
-import {type StoreSource, Workbenches} from './workbenches.js'
+import type {Workbenches} from './workbenches.js'
 
 /** Called before each step of a stepped replay with what goes next, where, and how to read the stores. */
 export type StepHook = (next: PendingStep, position: number, total: number, peek: ScheduleHooks['peek'], lastStep?: ScheduleHooks['lastStep']) => Promise<void>
 
 export interface RunScenariosOptions {
-  stores: StoreSource
+  /** The workbenches to run on (see withWorkbenches): each scenario on the one it needs. */
+  benches: Workbenches
   signal: AbortSignal
   /** Overrides every scenario's `lock:`. */
   lock?: LockKind
@@ -30,8 +30,6 @@ export interface RunScenariosOptions {
    * else in the order the scenario's delays produce (found by running it once first).
    */
   step?: StepHook
-  /** Called once the stores are open, e.g. to drop every connection on Ctrl-C. */
-  onOpen?: (bench: Workbench) => void
   /** Called after each run, e.g. to print progress. */
   onResult?: (result: RunResult) => void
 }
@@ -43,43 +41,38 @@ export interface RunScenariosOptions {
 export async function runScenarios(scenarios: readonly Scenario[], options: RunScenariosOptions): Promise<RunResult[]> {
   const {order} = options
   if (order) checkOrder(scenarios, order)
-  const benches = new Workbenches(options.stores, options.onOpen)
-  try {
-    const results: RunResult[] = []
-    const lock = options.lock === undefined ? {} : {lock: options.lock}
-    for (const scenario of scenarios) {
-      const bench = await benches.for(scenario)
-      const {step} = options
-      // --step without --order walks through the order the scenario's delays are meant to produce
-      // (its `order:`), else the one they produce here.
-      const replay =
-        order ??
-        (step
-          ? parseOrder(
-              scenario.order?.join(' ') ??
-                (await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal: options.signal, ...lock})).order.join(' '),
-            )
-          : undefined)
-      const result = await runScenario(scenario, bench, {
-        schedule: (hooks: ScheduleHooks): Schedule =>
-          replay
-            ? new SteppedSchedule({
-                kind: 'script',
-                selector: scriptSelector(replay),
-                ...hooks,
-                ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek, hooks.lastStep)} : {}),
-              })
-            : new DelaySchedule(scenario.delays, hooks.inProcessWaitMs),
-        signal: options.signal,
-        ...lock,
-      })
-      results.push(result)
-      options.onResult?.(result)
-    }
-    return results
-  } finally {
-    await benches.finish(options.signal)
+  const results: RunResult[] = []
+  const lock = options.lock === undefined ? {} : {lock: options.lock}
+  for (const scenario of scenarios) {
+    const bench = await options.benches.for(scenario)
+    const {step} = options
+    // --step without --order walks through the order the scenario's delays are meant to produce
+    // (its `order:`), else the one they produce here.
+    const replay =
+      order ??
+      (step
+        ? parseOrder(
+            scenario.order?.join(' ') ??
+              (await runScenario(scenario, bench, {schedule: (hooks) => new DelaySchedule(scenario.delays, hooks.inProcessWaitMs), signal: options.signal, ...lock})).order.join(' '),
+          )
+        : undefined)
+    const result = await runScenario(scenario, bench, {
+      schedule: (hooks: ScheduleHooks): Schedule =>
+        replay
+          ? new SteppedSchedule({
+              kind: 'script',
+              selector: scriptSelector(replay),
+              ...hooks,
+              ...(step ? {beforeRelease: (next: PendingStep, position: number) => step(next, position, replay.length, hooks.peek, hooks.lastStep)} : {}),
+            })
+          : new DelaySchedule(scenario.delays, hooks.inProcessWaitMs),
+      signal: options.signal,
+      ...lock,
+    })
+    results.push(result)
+    options.onResult?.(result)
   }
+  return results
 }
 
 /** Says why an --order cannot be replayed on these scenarios, before any server is started. */
@@ -100,26 +93,20 @@ export function checkOrder(scenarios: readonly Scenario[], order: readonly Order
 }
 
 export interface ExploreScenariosOptions extends Omit<ExploreScenarioOptions, 'signal'> {
-  stores: StoreSource
+  benches: Workbenches
   signal: AbortSignal
-  onOpen?: (bench: Workbench) => void
   /** Called as each scenario's search ends, e.g. for progress. */
   onExplored?: (result: ExploreResult) => void
 }
 
 /** Explores each scenario in turn on one set of connections. */
 export async function exploreScenarios(scenarios: readonly Scenario[], options: ExploreScenariosOptions): Promise<ExploreResult[]> {
-  const {stores, onOpen, onExplored, ...explore} = options
-  const benches = new Workbenches(stores, onOpen)
-  try {
-    const results: ExploreResult[] = []
-    for (const scenario of scenarios) {
-      const result = await exploreScenario(scenario, await benches.for(scenario), explore)
-      results.push(result)
-      onExplored?.(result)
-    }
-    return results
-  } finally {
-    await benches.finish(options.signal)
+  const {benches, onExplored, ...explore} = options
+  const results: ExploreResult[] = []
+  for (const scenario of scenarios) {
+    const result = await exploreScenario(scenario, await benches.for(scenario), explore)
+    results.push(result)
+    onExplored?.(result)
   }
+  return results
 }

@@ -1,6 +1,6 @@
 import type {ActorName, StepRecord, Value} from '../history/types.js'
 import type {ServerWaitProbe} from '../schedule/stepped.js'
-import type {StorePair} from './workbench.js'
+import type {StorePair} from '../stores/pair.js'
 
 /** What a stepped schedule needs from the run: a way to ask MySQL about lock waits, and to end stuck calls. */
 export interface ScheduleHooks {

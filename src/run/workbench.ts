@@ -1,24 +1,18 @@
 import {BinlogOffError} from '../errors/binlog-off-error.js'
 import {CachesimError} from '../errors/cachesim-error.js'
-import {ExitCode} from '../errors/exit-codes.js'
-import {StoreUnavailableError} from '../errors/store-unavailable-error.js'
 import type {ActorName} from '../history/types.js'
 import {type KeySpace, rowKeys} from '../stores/keys.js'
 import type {BinlogReader} from '../cdc/binlog-reader.js'
 import type {ReplicaControl} from '../servers/replica-control.js'
 import {MysqlStore, TABLE} from '../stores/mysql.js'
-import {RedisStore} from '../stores/redis.js'
+import {connectPair, type StorePair} from '../stores/pair.js'
 import type {StoreTargets} from '../stores/targets.js'
 import {lockNamespace} from './namespace-lock.js'
 
-export interface StorePair {
-  mysql: MysqlStore
-  redis: RedisStore
-}
-
 /**
- * The connections of one cachesim command: an observer pair that resets and reads the stores,
- * and one pair per actor (per actor name and slot), opened on first use and kept for every run.
+ * The connections of one cachesim command on one set of servers (its targets): an observer
+ * pair that resets and reads the stores, and one pair per actor (per actor name and slot), opened
+ * on first use and kept for every run; a binlog reader and replica connections when asked for.
  */
 export class Workbench {
   readonly keys: KeySpace
@@ -33,27 +27,19 @@ export class Workbench {
   private readonly extras: Array<{close(): Promise<unknown>; destroy(): void}> = []
 
   private constructor(
-    readonly options: StoreTargets,
+    readonly targets: StoreTargets,
     readonly observer: StorePair,
   ) {
-    this.keys = {prefix: options.prefix}
+    this.keys = {prefix: targets.prefix}
   }
 
   /** Connects the observer and makes sure cachesim's database and table exist. */
-  static async open(options: StoreTargets): Promise<Workbench> {
-    const [mysql, redis] = await Promise.allSettled([
-      MysqlStore.connect(options.mysql, {database: false}),
-      RedisStore.connect(options.redis),
-    ])
-    if (mysql.status === 'rejected' || redis.status === 'rejected') {
-      if (mysql.status === 'fulfilled') mysql.value.destroy()
-      if (redis.status === 'fulfilled') redis.value.destroy()
-      throw combine([mysql, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])))
-    }
-    const bench = new Workbench(options, {mysql: mysql.value, redis: redis.value})
+  static async open(targets: StoreTargets): Promise<Workbench> {
+    const observer = await connectPair(targets, {database: false})
+    const bench = new Workbench(targets, observer)
     try {
-      await mysql.value.ensureSchema()
-      bench.unlock = await lockNamespace(options)
+      await observer.mysql.ensureSchema()
+      bench.unlock = await lockNamespace(targets)
     } catch (error) {
       bench.destroy()
       throw error
@@ -67,7 +53,7 @@ export class Workbench {
     const id = `${slot}/${actor}`
     let pair = this.actorStores.get(id)
     if (!pair) {
-      pair = connectPair(this.options)
+      pair = connectPair(this.targets)
       this.actorStores.set(id, pair)
       pair.catch(() => this.actorStores.delete(id))
     }
@@ -91,7 +77,7 @@ export class Workbench {
 
   /** The actor's own connection to the replica (for its SELECTs). */
   replicaStore(actor: ActorName, slot = 0): Promise<MysqlStore> {
-    const replica = this.options.replica
+    const replica = this.targets.replica
     if (!replica) return Promise.reject(new CachesimError('internal: these stores have no replica'))
     const id = `${slot}/${actor}`
     let store = this.replicaStores.get(id)
@@ -105,17 +91,17 @@ export class Workbench {
 
   /** Holds the replica back and lets it go (one per workbench). */
   replicaControl(): Promise<ReplicaControl> {
-    const replica = this.options.replica
+    const replica = this.targets.replica
     if (!replica) return Promise.reject(new CachesimError('internal: these stores have no replica'))
-    this.control ??= import('../servers/replica-control.js').then(({ReplicaControl}) => ReplicaControl.connectTo(this.options.mysql, replica))
+    this.control ??= import('../servers/replica-control.js').then(({ReplicaControl}) => ReplicaControl.connectTo(this.targets.mysql, replica))
     return this.control
   }
 
   private async openBinlog(): Promise<BinlogReader> {
     const [{BinlogReader}, {binlogProblem}] = await Promise.all([import('../cdc/binlog-reader.js'), import('../cdc/binlog-check.js')])
-    const problem = await binlogProblem(this.options.mysql)
-    if (problem) throw new BinlogOffError(this.options.mysql.display, problem)
-    return BinlogReader.open({mysql: this.options.mysql, tables: [TABLE], keys: this.keys, from: 'now'})
+    const problem = await binlogProblem(this.targets.mysql)
+    if (problem) throw new BinlogOffError(this.targets.mysql.display, problem)
+    return BinlogReader.open({mysql: this.targets.mysql, tables: [TABLE], keys: this.keys, from: 'now'})
   }
 
   /**
@@ -128,12 +114,12 @@ export class Workbench {
     await Promise.all([redis.delete(ids.flatMap((id) => rowKeys(this.keys, id))), ...ids.map((id) => mysql.reset(id, null))])
   }
 
-  /** Closes every connection politely. */
   /** Ends `connection` when this workbench closes (politely) or is destroyed (at once). */
   keep(connection: {close(): Promise<unknown>; destroy(): void}): void {
     this.extras.push(connection)
   }
 
+  /** Closes every connection politely. */
   async close(): Promise<void> {
     this.closed = true
     await Promise.allSettled(this.extras.map((c) => c.close()))
@@ -171,20 +157,4 @@ export class Workbench {
       )
     }
   }
-}
-
-async function connectPair(options: StoreTargets): Promise<StorePair> {
-  const [mysql, redis] = await Promise.allSettled([MysqlStore.connect(options.mysql), RedisStore.connect(options.redis)])
-  if (mysql.status === 'fulfilled' && redis.status === 'fulfilled') return {mysql: mysql.value, redis: redis.value}
-  if (mysql.status === 'fulfilled') mysql.value.destroy()
-  if (redis.status === 'fulfilled') redis.value.destroy()
-  throw combine([mysql, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])))
-}
-
-/** One error for one or two failed connections, so that a user sees both at once. */
-function combine(errors: unknown[]): unknown {
-  if (errors.length === 1) return errors[0]
-  const unavailable = errors.filter((e): e is StoreUnavailableError => e instanceof StoreUnavailableError)
-  if (unavailable.length !== errors.length) return errors[0]
-  return new CachesimError(unavailable.map((e) => e.message).join('; '), ExitCode.storeUnavailable)
 }

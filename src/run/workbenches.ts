@@ -1,72 +1,95 @@
 import type {Scenario} from '../scenario/types.js'
-import {strategyOf} from '../app/strategy-of.js'
-import type {StoreTargets} from '../stores/targets.js'
+import {storeNeedOf} from '../scenario/store-need.js'
+import type {StoreNeed, StoreTargets, TargetsFor} from '../stores/targets.js'
 import {Workbench} from './workbench.js'
 
-/** The stores a command may use: the ones it was given, and ones with a ROW binlog for the strategies that need it. */
-export interface StoreSet {
-  plain: StoreTargets
-  /** Stores whose MySQL keeps a ROW binlog; found on first use (this may start private servers). */
-  withBinlog(): Promise<StoreTargets>
-  /** Stores whose MySQL has a replica (only cachesim's own servers do); started on first use. */
-  withReplica(): Promise<StoreTargets>
-}
-
-export type StoreSource = StoreTargets | StoreSet
-
-export function needsBinlog(scenario: Scenario): boolean {
-  return strategyOf(scenario).needsBinlog === true
-}
-
-export function needsReplica(scenario: Scenario): boolean {
-  return scenario.replica !== undefined
+export interface WorkbenchesOptions {
+  /** Aborted on Ctrl-C: the workbenches are then dropped at once instead of closed politely. */
+  signal: AbortSignal
+  /** Called as each workbench opens, e.g. to drop its connections as soon as Ctrl-C comes. */
+  onOpen?: (bench: Workbench) => void
 }
 
 /**
- * The workbenches of one command: one on the given stores, and, only if a scenario needs the
- * binlog, one on stores that keep it. Each is opened on first use and closed together.
+ * Runs `work` on the workbenches of these stores, each opened when a scenario first needs it,
+ * and closes them however `work` ends: politely, or at once when `signal` was aborted.
+ */
+export async function withWorkbenches<T>(targetsFor: TargetsFor, options: WorkbenchesOptions, work: (benches: Workbenches) => Promise<T>): Promise<T> {
+  const benches = new Workbenches(targetsFor, options.onOpen)
+  try {
+    return await work(benches)
+  } finally {
+    await benches.finish(options.signal)
+  }
+}
+
+/**
+ * The workbenches of one command, one per store need (see StoreNeed): the scenarios that need
+ * nothing more share one on the given stores, those that need a binlog or a replica one on
+ * stores that have it. Each is opened on first use.
  */
 export class Workbenches {
-  private plain: Promise<Workbench> | null = null
-  private binlog: Promise<Workbench> | null = null
-  private replica: Promise<Workbench> | null = null
+  private readonly benches = new Map<StoreNeed, Promise<Workbench>>()
   private readonly opened: Workbench[] = []
 
   constructor(
-    private readonly source: StoreSource,
+    private readonly targetsFor: TargetsFor,
     private readonly onOpen?: (bench: Workbench) => void,
   ) {}
 
+  /** The workbench this scenario runs on. */
   for(scenario: Scenario): Promise<Workbench> {
-    const set = 'plain' in this.source ? this.source : null
-    // A replica comes with cachesim's own servers, which keep a binlog too.
-    if (set && needsReplica(scenario)) return (this.replica ??= this.open(() => set.withReplica()))
-    if (set && needsBinlog(scenario)) return (this.binlog ??= this.open(() => set.withBinlog()))
-    return (this.plain ??= this.open(async () => plainOf(this.source)))
+    return this.on(storeNeedOf(scenario))
   }
 
+  /** The workbench on stores that meet `need`. */
+  on(need: StoreNeed): Promise<Workbench> {
+    let bench = this.benches.get(need)
+    if (!bench) {
+      bench = this.open(this.targetsFor(need))
+      this.benches.set(need, bench)
+    }
+    return bench
+  }
+
+  /**
+   * The scenarios these stores can run. Finding the stores a need asks for may start private
+   * servers, or fail (no binlog, no replica to be had): the scenarios of a need that failed are
+   * left out (`onLeftOut` says which, and why) while others remain; when none would, the reason is
+   * the error.
+   */
+  async runnable(scenarios: readonly Scenario[], onLeftOut: (left: readonly Scenario[], reason: string) => void): Promise<Scenario[]> {
+    let kept = [...scenarios]
+    // The replica first: a primary started for it keeps a binlog, which binlog scenarios reuse.
+    for (const need of ['replica', 'binlog'] as const) {
+      const wanting = kept.filter((s) => storeNeedOf(s) === need)
+      if (wanting.length === 0) continue
+      try {
+        await this.targetsFor(need)
+      } catch (error) {
+        if (wanting.length === kept.length) throw error
+        onLeftOut(wanting, error instanceof Error ? error.message : String(error))
+        kept = kept.filter((s) => storeNeedOf(s) !== need)
+      }
+    }
+    return kept
+  }
+
+  /** Closes every connection politely. */
   async close(): Promise<void> {
     await Promise.allSettled(this.opened.map((bench) => bench.close()))
   }
 
-  destroy(): void {
-    for (const bench of this.opened) bench.destroy()
-  }
-
-  /** Closes everything: politely, unless the command was interrupted. */
+  /** Closes everything: politely, unless the command was interrupted (then at once). */
   async finish(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) this.destroy()
+    if (signal.aborted) for (const bench of this.opened) bench.destroy()
     else await this.close()
   }
 
-  private async open(options: () => Promise<StoreTargets>): Promise<Workbench> {
-    const bench = await Workbench.open(await options())
+  private async open(targets: Promise<StoreTargets>): Promise<Workbench> {
+    const bench = await Workbench.open(await targets)
     this.opened.push(bench)
     this.onOpen?.(bench)
     return bench
   }
-}
-
-function plainOf(source: StoreSource): StoreTargets {
-  return 'plain' in source ? source.plain : source
 }

@@ -1,7 +1,7 @@
 import type {ActorName, StepEffect, StepName, StepValue, Value} from '../history/types.js'
-import type {MysqlStore} from '../stores/mysql.js'
 import type {KeySpace} from '../stores/keys.js'
-import type {RedisStore} from '../stores/redis.js'
+import type {MysqlStore} from '../stores/mysql.js'
+import type {StorePair} from '../stores/pair.js'
 
 /**
  * What a strategy sees of an actor. Every store operation goes through a step: the typed
@@ -72,9 +72,8 @@ export interface StrategySettings {
   workerWaitMs: number
 }
 
-export interface ActorStores {
-  mysql: MysqlStore
-  redis: RedisStore
+/** An actor's own connection to each store, and what it works on there. */
+export interface ActorStores extends StorePair {
   /** The row this run works on. */
   rowId: number
   /** The cache key of that row. */

@@ -8,8 +8,8 @@ import {fileURLToPath} from 'node:url'
 import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
-import type {StoreTargets} from '../../src/stores/targets.js'
-import {type StoreSet, Workbenches} from '../../src/run/workbenches.js'
+import type {StoreTargets, TargetsFor} from '../../src/stores/targets.js'
+import {Workbenches} from '../../src/run/workbenches.js'
 import {startPrivateServers, type PrivateServers} from '../../src/servers/private-servers.js'
 import {pidsUnder} from './processes.js'
 import {parseMysqlUrl, parseRedisUrl} from '../../src/stores/urls.js'
@@ -85,9 +85,11 @@ export function runCli(
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    // A width the test runner's terminal exported would change what the CLI prints: 80 columns unless a test gives one.
+    const {COLUMNS: _columns, ...inherited} = process.env
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
-        ...process.env,
+        ...inherited,
         CACHESIM_MYSQL_URL: testMysqlUrl,
         CACHESIM_REDIS_URL: testRedisUrl,
         CACHESIM_PREFIX: testPrefix,
@@ -112,10 +114,11 @@ export function runCli(
 }
 
 /**
- * The test stores, with a private MariaDB (ROW binlog on) started on first use for the
- * scenarios that need a binlog. Call `stop()` in after().
+ * The test stores for each need: the plain ones, and a private MariaDB (ROW binlog on, with a
+ * replica) started on first use for the scenarios that need a binlog or a replica. Call `stop()`
+ * in after().
  */
-export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
+export function testTargets(): {targetsFor: TargetsFor; stop(): Promise<void>} {
   let servers: Promise<PrivateServers> | null = null
   // One private MariaDB with a replica serves both: it keeps a binlog, and it has the replica.
   const start = async () => {
@@ -123,16 +126,15 @@ export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
     return servers
   }
   return {
-    plain: testStores(),
-    async withBinlog() {
-      return {...testStores(), mysql: parseMysqlUrl((await start()).mysqlUrl!)}
-    },
-    async withReplica() {
+    async targetsFor(need) {
+      if (need === 'plain') return testStores()
       const started = await start()
-      return {...testStores(), mysql: parseMysqlUrl(started.mysqlUrl!), replica: parseMysqlUrl(started.replicaUrl!)}
+      const mysql = parseMysqlUrl(started.mysqlUrl!)
+      return need === 'replica' ? {...testStores(), mysql, replica: parseMysqlUrl(started.replicaUrl!)} : {...testStores(), mysql}
     },
+    // A server that failed to start failed the test that needed it: nothing is left to stop.
     async stop() {
-      if (servers) await (await servers).stop()
+      await servers?.then((started) => started.stop(), () => {})
     },
   }
 }
@@ -141,13 +143,13 @@ export function testStoreSet(): StoreSet & {stop(): Promise<void>} {
  * The workbenches a test file runs its scenarios on (the test stores, with a private MariaDB for
  * the scenarios that need a binlog or a replica), closed with this process's test data after the file.
  */
-export function testWorkbenches(): {stores: StoreSet; benches: Workbenches; signal: AbortSignal} {
-  const stores = testStoreSet()
-  const benches = new Workbenches(stores)
+export function testWorkbenches(): {benches: Workbenches; signal: AbortSignal} {
+  const {targetsFor, stop} = testTargets()
+  const benches = new Workbenches(targetsFor)
   after(async () => {
     await benches.close()
-    await stores.stop()
+    await stop()
     await removeTestData()
   })
-  return {stores, benches, signal: new AbortController().signal}
+  return {benches, signal: new AbortController().signal}
 }

@@ -56,10 +56,11 @@ describe('the app seam from the command line', () => {
   it('an app that waits in-process is reported, not waited for', async () => {
     const explored = await runCli(['explore', 'cold-refill', '--app', fixture('waits-in-process.ts')])
     assert.equal(explored.code, 0, explored.stderr)
-    assert.match(explored.stdout, /waits in-process/)
+    // Notes wrap to 80 columns, their lines after the first indented: read them joined.
+    assert.match(explored.stdout.replaceAll(/\n +/g, ' '), /waits in-process/)
     const ran = await runCli(['run', 'cold-refill', '--app', fixture('waits-in-process.ts')])
     assert.equal(ran.code, 0, ran.stderr)
-    assert.match(ran.stdout, /stuck: B's .* waits in-process/)
+    assert.match(ran.stdout.replaceAll(/\n +/g, ' '), /stuck: B's .* waits in-process/)
   })
 
   it('Ctrl-C while an app waits exits 130 and closes every connection', async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {runScenario, type ScheduleHooks} from '../../src/run/run-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {parseOrder} from '../../src/scenario/order.js'
@@ -10,12 +9,10 @@ import {DelaySchedule} from '../../src/schedule/delays.js'
 import {scriptSelector} from '../../src/schedule/script.js'
 import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
-import {removeTestData, testStoreSet} from '../helpers/stores.js'
+import {testWorkbenches} from '../helpers/stores.js'
 
 const scenarios = await loadBuiltInScenarios()
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
+const {benches, signal} = testWorkbenches()
 
 /**
  * The run its expect: speaks of: the order its delays are meant to produce, replayed one step at a
@@ -34,12 +31,6 @@ function named(name: string): Scenario {
   assert.ok(scenario, `no built-in scenario ${name}`)
   return scenario
 }
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
 
 describe('every built-in scenario gives the verdict the literature gives', () => {
   for (const scenario of scenarios) {

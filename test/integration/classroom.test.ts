@@ -8,7 +8,9 @@ import {after, before, describe, it} from 'node:test'
 
 import {type Browser, chromium, type Page} from 'playwright-core'
 
+import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import {CLI, removeTestData, runCli, testMysqlUrl, testPrefix, testRedisUrl} from '../helpers/stores.js'
+import {joinContinuations, tableRows} from '../helpers/terminal-text.js'
 
 let dir: string
 const root = path.resolve(path.dirname(CLI), '..')
@@ -46,6 +48,88 @@ describe('--timeline', () => {
     assert.match(result.stdout, /^\s+\d+ A10 db\.select read \d+/m)
     for (const line of result.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
     assert.doesNotMatch(result.stdout, /…/, 'nothing cut')
+  })
+})
+
+describe('terminal output fits 80 columns, or the width it is given', () => {
+  it('explore all, piped: a row per scenario with every figure, every line within 80 columns', async () => {
+    // The largest searches stopped at 60 orders: the table and notes are what is checked here.
+    const result = await runCli(['explore', 'all', '--max-orders', '60', '--parallel', '2'])
+    assert.ok(result.code === 0 || result.code === 1, result.stderr)
+    for (const line of result.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    const rows = tableRows(result.stdout, (cells) => /^\d+\+?$/.test(cells[1]!))
+    const scenarios = await loadBuiltInScenarios()
+    assert.deepEqual(rows.map((row) => row[0]), scenarios.map((s) => `${s.name} (${s.strategy})`), 'one row per scenario, its strategy under it')
+    const row = (name: string) => rows.find((cells) => cells[0]!.startsWith(`${name} `))!.map((cell, i) => (i === 1 ? cell.split(' ')[0] : cell))
+    assert.deepEqual(row('utd-cold-cache-refill'), ['utd-cold-cache-refill (update-then-delete)', '10', '1 divergent', '5 (1 divergent)', '✓'])
+    // Reduced: 22 classes standing for its 30 orders, the same 20 behaviours.
+    assert.deepEqual(row('cf-normal-order'), ['cf-normal-order (cache-first)', '22', '10 divergent 2 read stale 10 read dirty', '20 (10 divergent)', '–'])
+    assert.deepEqual(row('wb-lost-stream').slice(1, 3), ['10', '1 impossible'])
+    assert.deepEqual(row('lease-reader-writer').slice(1, 3), ['10', 'all consistent'])
+    assert.deepEqual(row('dcl-normal-order')[1], '60+')
+    // A long note wraps, its lines after the first indented.
+    assert.match(result.stdout.replaceAll('\n  ', ' '), /^dcl-normal-order: stopped after 60 orders \(--max-orders\); there are more: raise --max-orders or sample with --random N --seed S$/m)
+    assert.match(joinContinuations(result.stdout), /^ {2}replay: cachesim run dtu-normal-order --order "A:cache\.del A:db\.begin A:db\.update B:cache\.get B:db\.select B:cache\.set A:db\.commit"$/m)
+  })
+
+  it('explore <one>: 80 columns piped, the width COLUMNS gives when set, the ten-column table when it fits', async () => {
+    const piped = await runCli(['explore', 'utd-cold-cache-refill'])
+    assert.equal(piped.code, 0, piped.stderr)
+    for (const line of piped.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80: ${line}`)
+    assert.match(piped.stdout, /^ {2}replay: cachesim run utd-cold-cache-refill --order "B:cache\.get B:db\.select \\$/m, 'the replay command broken for a shell')
+
+    const wider = await runCli(['explore', 'utd-cold-cache-refill'], {env: {COLUMNS: '120'}})
+    const lines = wider.stdout.split('\n')
+    for (const line of lines) assert.ok(line.length <= 120, `wider than 120: ${line}`)
+    assert.match(wider.stdout, /^ {2}replay: cachesim run utd-cold-cache-refill --order "B:cache\.get B:db\.select A:db\.update A:cache\.del B:cache\.set"$/m, 'on one line')
+    assert.match(wider.stdout, /│ scenario\s+│ orders\s+│ of which\s+│ behaviours\s+│ expected\? │/)
+
+    const wide = await runCli(['explore', 'utd-cold-cache-refill'], {env: {COLUMNS: '200'}})
+    assert.match(wide.stdout, /│ scenario\s+│ strategy\s+│ orders │ behaviours\s+│ impossible │ divergent │ w\/ stale reads │ w\/ dirty reads │ expected\? │ time\s+│/)
+    assert.match(wide.stdout, /│ utd-cold-cache-refill │ update-then-delete │ 10\s+│ 5 \(1 divergent\) │ 0\s+│ 1\s+│ 0\s+│ 0\s+│ ✓\s+│ [\d.]+ m?s\s+│/)
+  })
+
+  it('explore in a real terminal 120 columns wide uses its width', async () => {
+    const session = `cachesim-width-${process.pid}`
+    const env = `CACHESIM_MYSQL_URL=${testMysqlUrl} CACHESIM_REDIS_URL=${testRedisUrl} CACHESIM_PREFIX=${testPrefix} NO_COLOR=1`
+    const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', `env -u COLUMNS ${env} ${process.execPath} ${CLI} explore utd-cold-cache-refill; echo EXIT=$?; sleep 60`)
+    try {
+      let screen = ''
+      for (let i = 0; i < 200 && !/EXIT=\d+/.test(screen); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        screen = tmux('capture-pane', '-p', '-J', '-t', session)
+      }
+      assert.match(screen, /EXIT=0/)
+      assert.match(screen, /^ {2}replay: cachesim run utd-cold-cache-refill --order "B:cache\.get B:db\.select A:db\.update A:cache\.del B:cache\.set"$/m, `one line, 114 columns:\n${screen}`)
+    } finally {
+      tmux('kill-session', '-t', session)
+    }
+  })
+
+  it("run: a history with an app's long JSON values wraps them whole under their step, within the width", async () => {
+    const races = path.join(dir, 'long-values')
+    await mkdir(races)
+    const value = (n: number) => ({id: n, note: `user ${n}: likes {braces}; #hashtags & <tags>`, tags: ['a:b', 'c;d', '#e'], bio: 'lorem ipsum dolor sit amet '.repeat(3).trim()})
+    await writeFile(path.join(races, 'notes-app.ts'), notesApp(value.toString()))
+    await writeFile(path.join(races, 'long.yaml'), 'name: long-values\napp: ./notes-app.ts\ninitial: { db: 100, cache: null }\nactors:\n  A: { op: write, value: 99 }\n  B: { op: read }\n')
+    const order = 'B:redis.GET B:db.select A:db.update A:redis.DEL B:redis.SET'
+    for (const columns of [undefined, '120']) {
+      const result = await runCli(['run', path.join(races, 'long.yaml'), '--order', order], columns ? {env: {COLUMNS: columns}} : {})
+      assert.equal(result.code, 0, result.stderr)
+      const width = Number(columns ?? 80)
+      for (const line of result.stdout.split('\n')) assert.ok(line.length <= width, `wider than ${width}: ${line}`)
+      assert.doesNotMatch(result.stdout, /…/, 'nothing cut')
+      const history = result.stdout.slice(result.stdout.indexOf('long-values: MySQL'))
+      const flat = (text: string) => text.replace(/\s+/g, '')
+      assert.ok(flat(history).includes(`long-values:MySQL${flat(JSON.stringify(value(99)))},Redis${flat(JSON.stringify(value(100)))}(divergent)`), history)
+      // B's SET, its value whole, wrapped under the step's text column.
+      const set = history.split('\n').findIndex((line) => /\sB\s+redis\.SET\s+"OK"; cache → \{"id":100,/.test(line))
+      assert.ok(set > 0, history)
+      const column = history.split('\n')[set]!.indexOf('"OK"')
+      const under = history.split('\n').slice(set + 1).filter((line) => line.startsWith(' '.repeat(column)) && line[column] !== ' ')
+      assert.ok(under.length >= 1, `the value goes on under its step:\n${history}`)
+    }
   })
 })
 
@@ -266,6 +350,73 @@ describe('check --markdown', () => {
   })
 })
 
+describe('check --markdown, drawn by a real Mermaid', () => {
+  let browser: Browser
+
+  before(async () => {
+    const executablePath = findChromium()
+    assert.ok(executablePath, 'a Chromium is needed for this test (see the --html tests)')
+    browser = await chromium.launch({executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']})
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  it('every diagram parses and renders to an SVG with its participants and messages; an app value with ; # : { } < > & shows unchanged', async () => {
+    const races = path.join(dir, 'pr-drawn')
+    await mkdir(races)
+    for (const name of ['uu-cache-set-fails', 'utd-cold-cache-refill']) await copyFile(path.join(root, 'scenarios', `${name}.yaml`), path.join(races, `${name}.yaml`))
+    await writeFile(path.join(races, 'notes-app.ts'), notesApp('(n) => ({note: `#${n}; <b> & c:d`})'))
+    await writeFile(path.join(races, 'odd.yaml'), 'name: odd-values\napp: ./notes-app.ts\ninitial: { db: 100, cache: null }\nactors:\n  A: { op: write, value: 99 }\n  B: { op: read }\nexpect:\n  explore: { divergentOrders: ">0" }\n')
+    const markdown = path.join(dir, 'pr-drawn.md')
+    const result = await runCli(['check', races, '--markdown', markdown])
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const md = await readFile(markdown, 'utf8')
+    const diagrams = [...md.matchAll(/^#### `([^`]+)`: .*\n\n```mermaid\n([^]*?)\n```$/gm)].map((m) => ({scenario: m[1]!, source: m[2]!}))
+    assert.deepEqual(diagrams.map((d) => d.scenario), ['odd-values', 'utd-cold-cache-refill', 'uu-cache-set-fails'])
+
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    page.on('request', (request) => problems.push(`fetched ${request.url()}`))
+    await page.setContent('<!doctype html><html><body><div id="drawn"></div></body></html>')
+    await page.addScriptTag({path: path.join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js')})
+    // What Mermaid draws for an entity code (#59;) is the character.
+    const shown = (text: string) => text.replaceAll(/#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    const drawing = page.locator('#drawn')
+    for (const [i, {scenario, source}] of diagrams.entries()) {
+      const {parseError, svg} = await page.evaluate(
+        async ({source, id}) => {
+          const mermaid = (globalThis as unknown as {mermaid: Mermaid}).mermaid
+          mermaid.initialize({startOnLoad: false})
+          const parseError = await mermaid.parse(source).then(() => null, (error: Error) => error.message)
+          return {parseError, svg: parseError === null ? (await mermaid.render(id, source)).svg : ''}
+        },
+        {source, id: `diagram${i}`},
+      )
+      assert.equal(parseError, null, `${scenario}: Mermaid's parser rejected\n${source}`)
+      await drawing.evaluate((element, svg) => (element.innerHTML = svg), svg)
+      assert.equal(await drawing.locator('svg').count(), 1, scenario)
+      const lines = source.split('\n')
+      const said = (pattern: RegExp) => lines.flatMap((line) => pattern.exec(line)?.slice(1).map(shown) ?? [])
+      // A participant is drawn with its alias when it has one (`participant actor1 as …`), else its id.
+      const participants = lines.flatMap((line) => /^ {2}participant (\S+)(?: as (.*))?$/.exec(line)?.slice(1) ?? []).flatMap((_, n, ids) => (n % 2 === 0 ? [shown(ids[n + 1] ?? ids[n]!)] : []))
+      assert.deepEqual(new Set(await drawing.locator('text.actor').allTextContents()), new Set(participants), `${scenario}: its participants`)
+      const messages = await drawing.locator('text.messageText').allTextContents()
+      assert.deepEqual(messages, said(/^ {2}\w+-(?:>>|x)\w+: (.*)$/), `${scenario}: every message, in order`)
+      const notes = await drawing.locator('text.noteText').allTextContents()
+      assert.deepEqual(notes, said(/^ {2}Note over [\w,]+: (.*)$/), `${scenario}: every note, in order`)
+      assert.ok(messages.length >= 2 && notes.some((note) => note.startsWith('diverged for good: ')), scenario)
+      if (scenario === 'odd-values') assert.ok(messages.includes('db.select read "{\\"note\\":\\"#100; <b> & c:d\\"}"'), messages.join('\n'))
+    }
+    const written = diagrams[0]!.source.split('\n').flatMap((line) => /^ {2}(?:\w+-(?:>>|x)\w+|Note over [\w,]+): (.*)$/.exec(line)?.slice(1) ?? []).join('\n')
+    assert.ok(written.includes('#59;') && !/[;<>&]/.test(written.replaceAll(/#\d+;/g, '')), `the characters Mermaid reads as syntax go as entity codes:\n${written}`)
+    await page.close()
+    assert.deepEqual(problems, [])
+  })
+})
+
 /** A Chromium to drive: the one named by CACHESIM_CHROMIUM, the system's, or the one playwright installed. */
 function findChromium(): string | null {
   const candidates = [process.env.CACHESIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', playwrightChromium()]
@@ -279,4 +430,53 @@ function playwrightChromium(): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * A small app module, as a user would write one: cache-aside over a TEXT column of JSON, read GET
+ * then SELECT then SET, write UPDATE then DEL. `value` is the source of its number-to-value map.
+ */
+function notesApp(value: string): string {
+  return `const TABLE = 'classroom_notes'
+const app = {
+  name: 'notes-app',
+  async setup(mysql) {
+    await mysql.query(\`CREATE TABLE IF NOT EXISTS \${TABLE} (id BIGINT PRIMARY KEY, value TEXT NULL)\`)
+  },
+  key: (id, prefix) => \`\${prefix}notes:\${id}\`,
+  async readRow(mysql, id) {
+    const [rows] = await mysql.query(\`SELECT value FROM \${TABLE} WHERE id = ?\`, [id])
+    return rows[0] ? JSON.parse(rows[0].value) : null
+  },
+  async writeRow(mysql, id, value) {
+    if (value === null) await mysql.query(\`DELETE FROM \${TABLE} WHERE id = ?\`, [id])
+    else await mysql.query(\`REPLACE INTO \${TABLE} (id, value) VALUES (?, ?)\`, [id, JSON.stringify(value)])
+  },
+  value: ${value},
+  create({id, prefix, redis, mysql}) {
+    const key = app.key(id, prefix)
+    return {
+      async read() {
+        const cached = await redis.get(key)
+        if (cached !== null) return JSON.parse(cached)
+        const value = await app.readRow(mysql, id)
+        if (value !== null) await redis.set(key, JSON.stringify(value))
+        return value
+      },
+      async write(value) {
+        await mysql.query(\`UPDATE \${TABLE} SET value = ? WHERE id = ?\`, [JSON.stringify(value), id])
+        await redis.del(key)
+      },
+    }
+  },
+}
+export default app
+`
+}
+
+/** The little of Mermaid's browser bundle the test calls. */
+interface Mermaid {
+  initialize(config: {startOnLoad: boolean}): void
+  parse(text: string): Promise<unknown>
+  render(id: string, text: string): Promise<{svg: string}>
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {Redis} from 'ioredis'
 
@@ -7,7 +7,6 @@ import {type ExploreResult, exploreScenario} from '../../src/run/explore-scenari
 import type {RunResult} from '../../src/run/result.js'
 import {runScenario} from '../../src/run/run-scenario.js'
 import type {Workbench} from '../../src/run/workbench.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {OrderError, parseOrder} from '../../src/scenario/order.js'
@@ -15,12 +14,10 @@ import {scriptSelector} from '../../src/schedule/script.js'
 import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {STRATEGIES} from '../../src/strategies/index.js'
 import {scenario} from '../helpers/scenarios.js'
-import {keysMatching, removeTestData, testPrefix, testRedisUrl, testStoreSet} from '../helpers/stores.js'
+import {keysMatching, testPrefix, testRedisUrl, testWorkbenches} from '../helpers/stores.js'
 
 const builtIn = await loadBuiltInScenarios()
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
+const {benches, signal} = testWorkbenches()
 const bench = (s: Scenario): Promise<Workbench> => benches.for(s)
 
 const named = (name: string) => builtIn.find((s) => s.name === name)!
@@ -31,12 +28,6 @@ const replay = async (s: Scenario, order: string) =>
 
 /** Where each step of an order sits, e.g. at(run, 'B:db.select'). */
 const at = (run: RunResult, token: string) => run.order.indexOf(token)
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
 
 describe('explore visits every order exactly once', () => {
   it('two writers with two steps each: the 6 interleavings, each once', async () => {

@@ -16,7 +16,7 @@ import {testWorkbenches} from '../helpers/stores.js'
  * the delays' margins is played here by delays that produce another order: `run` must say so
  * rather than give another verdict, and `check` must judge the pinned order all the same.
  */
-const {stores, benches, signal} = testWorkbenches()
+const {benches, signal} = testWorkbenches()
 
 const INTENDED = 'B:cache.get B:db.select A:db.update A:cache.del B:cache.set'
 
@@ -52,7 +52,7 @@ describe('a scenario pins the order its delays are meant to produce', () => {
   })
 
   it('check judges the run by replaying the pinned order, whatever the delays did', async () => {
-    const [result] = await checkScenarios([stalled], {stores, signal})
+    const [result] = await checkScenarios([stalled], {benches, signal})
     assert.equal(result!.status, 'pass', result!.reasons.join('; '))
     assert.equal(result!.run!.schedule, 'script')
     assert.equal(result!.run!.order.join(' '), INTENDED)
@@ -69,7 +69,7 @@ actors:
 order: "A:db.update A:cache.del B:cache.get B:db.select B:cache.set"
 expect: { divergent: true }
 `)
-    const [result] = await checkScenarios([wrong], {stores, signal})
+    const [result] = await checkScenarios([wrong], {benches, signal})
     assert.equal(result!.status, 'fail')
     assert.deepEqual(result!.reasons, ['run: divergent: expected true, got false'])
   })
@@ -84,7 +84,7 @@ actors:
 order: "A:cache.del A:db.update"
 expect: { divergent: false }
 `)
-    const [result] = await checkScenarios([unfit], {stores, signal})
+    const [result] = await checkScenarios([unfit], {benches, signal})
     assert.equal(result!.status, 'fail')
     assert.match(result!.reasons[0]!, /^run: its order: cannot be replayed: step 1 of the order is A:cache\.del, but A's next step is db\.update/)
   })

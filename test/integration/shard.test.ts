@@ -2,27 +2,18 @@ import assert from 'node:assert/strict'
 import {writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {exploreScenario} from '../../src/run/explore-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {type ExploreJson, toExploreJson} from '../../src/report/json.js'
 import {mergeExplored} from '../../src/report/merge-explored.js'
 import {loadBuiltInScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
-import {removeTestData, runCli, testStoreSet} from '../helpers/stores.js'
+import {runCli, testWorkbenches} from '../helpers/stores.js'
 
 const builtIn = await loadBuiltInScenarios()
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
+const {benches, signal} = testWorkbenches()
 const named = (name: string) => builtIn.find((s) => s.name === name)!
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
 
 const explore = async (s: Scenario, shard?: {index: number; count: number}) =>
   toExploreJson(await exploreScenario(s, await benches.for(s), {signal, ...(shard ? {shard} : {})}))

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {Redis} from 'ioredis'
 
 import {exploreScenario} from '../../src/run/explore-scenario.js'
 import type {RunResult} from '../../src/run/result.js'
 import {runScenario} from '../../src/run/run-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadMatrixScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {prefixSelector} from '../../src/schedule/explore.js'
@@ -14,23 +13,15 @@ import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {itemKey} from '../../src/stores/keys.js'
 import {delay} from '../../src/util/delay.js'
 import {scenario} from '../helpers/scenarios.js'
-import {removeTestData, testPrefix, testRedisUrl, testStoreSet} from '../helpers/stores.js'
+import {testPrefix, testRedisUrl, testWorkbenches} from '../helpers/stores.js'
 
 /**
  * One step at a time only the order counts: a TTL runs out where the scenario pauses, never
  * between two ordinary steps because the machine was slow. A slow machine is played here by a
  * schedule that waits before it releases each step (as `--step` waits for Enter).
  */
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
+const {benches, signal} = testWorkbenches()
 const pausePastTtl = (await loadMatrixScenarios()).find((s) => s.name === 'pause-past-ttl.write-lock')!
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
 
 /** Runs `s` once, following `prefix` and then the first actor that can go; each step released `slowMs` late. */
 async function stepped(s: Scenario, prefix: string[], slowMs = 0): Promise<RunResult> {

@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {Redis} from 'ioredis'
 
 import {exploreScenario} from '../../src/run/explore-scenario.js'
 import {runScenario} from '../../src/run/run-scenario.js'
-import {Workbenches} from '../../src/run/workbenches.js'
 import {loadBuiltInScenarios, loadMatrixScenarios} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {DelaySchedule} from '../../src/schedule/delays.js'
 import {lockKey} from '../../src/stores/keys.js'
 import {scenario} from '../helpers/scenarios.js'
-import {removeTestData, testPrefix, testRedisUrl, testStoreSet} from '../helpers/stores.js'
+import {testPrefix, testRedisUrl, testWorkbenches} from '../helpers/stores.js'
 
 const builtIn = [...(await loadBuiltInScenarios()), ...(await loadMatrixScenarios())]
-const stores = testStoreSet()
-const benches = new Workbenches(stores)
-const signal = new AbortController().signal
+const {benches, signal} = testWorkbenches()
 const named = (name: string) => builtIn.find((s) => s.name === name)!
 const run = async (s: Scenario) => runScenario(s, await benches.for(s), {schedule: () => new DelaySchedule(s.delays), signal})
 const explore = async (s: Scenario, options: {random?: {count: number; seed: number}} = {}) =>
   exploreScenario(s, await benches.for(s), {signal, keep: 'runs', ...options})
-
-after(async () => {
-  await benches.close()
-  await stores.stop()
-  await removeTestData()
-})
 
 describe('faults at an exact step', () => {
   it('fail: the call errors, the strategy sees it, and the write is left half done (seed: stock 100 → 99)', async () => {

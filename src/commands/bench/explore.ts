@@ -25,7 +25,7 @@ export default class BenchExplore extends CachesimCommand {
       helpValue: 'PATH',
       exclusive: ['app'],
     }),
-    reduce: Flags.boolean({summary: 'One order per class of equivalent orders, as explore does (default); --no-reduce explores every order.', default: true, allowNo: true}),
+    reduce: Flags.boolean({summary: 'One order per class of equivalent orders, as explore does; --no-reduce explores every order.', allowNo: true}),
     ...storeFlags,
   }
 
@@ -37,28 +37,28 @@ export default class BenchExplore extends CachesimCommand {
       const {benchApp} = await import('../../bench/app-bench.js')
       const {renderAppBench} = await import('../../report/explore-bench-table.js')
       const app = flags.app
-      const compared = await this.withStores(flags, ({plain: stores}) => benchApp(app, flags.like, {stores, signal: this.interrupt.signal, repeat: flags.repeat}))
+      const compared = await this.withWorkbenches(flags, (benches) => benchApp(app, flags.like, {benches, signal: this.interrupt.signal, repeat: flags.repeat}))
       if (!this.jsonEnabled()) this.log(renderAppBench(compared))
       return compared
     }
     const {benchExplore} = await import('../../bench/explore-bench.js')
     const {renderExploreBench} = await import('../../report/explore-bench-table.js')
-    const {needsBinlog, needsReplica} = await import('../../run/workbenches.js')
+    const {storeNeedOf} = await import('../../scenario/store-need.js')
     // Not what this measures: scenarios that wait on a replication stream (binlog, replica), or
     // on the clock (pause and latency faults).
     const timed = (s: {faults: {kind: string}[]}) => s.faults.some((f) => f.kind === 'pause' || f.kind === 'latency')
     const scenarios = (flags.scenarios === undefined ? await lab.loadBuiltInScenarios() : await lab.loadScenarios(flags.scenarios)).filter(
-      (s) => !needsBinlog(s) && !needsReplica(s) && !timed(s),
+      (s) => storeNeedOf(s) === 'plain' && !timed(s),
     )
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'bench', scenarios.length * (1 + 2 * flags.repeat))
     this.onInterrupt(() => progress.stop())
-    const result = await this.withStores(flags, ({plain: stores}) =>
+    const result = await this.withWorkbenches(flags, (benches) =>
       benchExplore(scenarios, {
-        stores,
+        benches,
         signal: this.interrupt.signal,
         parallel: flags.parallel,
         repeat: flags.repeat,
-        reduce: flags.reduce,
+        ...(flags.reduce === undefined ? {} : {reduce: flags.reduce}),
         onRun: progress.onRun,
         onExplored: (explored) => progress.scenarioDone(explored.orders),
       }),

@@ -44,7 +44,7 @@ Ctrl-C stops the run and prints what was measured so far (exit 130).`
     const [{runReadBench}, {createProgress}] = await Promise.all([import('../../bench/read-bench.js'), import('../../cli/progress.js')])
     const progress = await createProgress(!this.jsonEnabled() && Boolean(process.stdout.isTTY && process.stderr.isTTY))
     this.onInterrupt(() => progress.stop())
-    const result = await this.withStores(flags, ({plain: stores}) => runReadBench(
+    const result = await this.withStores(flags, (stores) => runReadBench(
       {
         requests: flags.requests,
         concurrency: flags.concurrency,

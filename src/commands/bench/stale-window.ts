@@ -20,13 +20,12 @@ export default class BenchStaleWindow extends CachesimCommand {
     storeOptions(flags) // bad URLs are bad input, said before anything starts
     const {measureStaleWindows, warmReadCells} = await import('../../bench/stale-window.js')
     const cells = await warmReadCells()
-    const rows = await this.withStores(flags, async (stores) =>
-      measureStaleWindows(await this.runnable(cells, stores), {
-        stores,
+    const rows = await this.withWorkbenches(flags, async (benches) =>
+      measureStaleWindows(await this.runnable(cells, benches), {
+        benches,
         signal: this.interrupt.signal,
         runs: flags.runs,
         reads: flags.reads,
-        onOpen: (bench) => this.onInterrupt(() => bench.destroy()),
       }),
     )
     if (!this.jsonEnabled()) {

@@ -48,7 +48,7 @@ Every reader needs a MySQL connection: --readers above what the server's max_con
     storeOptions(flags) // bad URLs are bad input, said before anything starts
     const {runStampede} = await import('../../bench/stampede.js')
     const locks = flags.lock === undefined ? [...LOCKS] : LOCKS.filter((l) => flags.lock!.includes(l))
-    const result = await this.withStores(flags, ({plain: stores}) =>
+    const result = await this.withStores(flags, (stores) =>
       runStampede({readers: flags.readers, processes: flags.processes, locks, query: flags.query}, stores, {
         signal: this.interrupt.signal,
         onOpen: (handle) => this.onInterrupt(() => handle.destroy()),
