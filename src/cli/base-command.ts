@@ -9,10 +9,13 @@ import type {StoreSet} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
 import {parseMysqlUrl} from '../stores/urls.js'
+import {dropNamespaceLocksNow} from '../run/redis-namespace-lock.js'
 import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
 /** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
 const CLEANUP_GRACE_MS = 3000
+/** Then, how long giving back the key prefix's lock may take. */
+const LAST_UNLOCK_MS = 500
 
 /**
  * What every cachesim command shares: --debug, colour only on a TTY without NO_COLOR, Ctrl-C
@@ -30,6 +33,7 @@ export abstract class CachesimCommand extends Command {
   /** Aborted on Ctrl-C or SIGTERM: pass it to everything that waits. */
   protected readonly interrupt = new AbortController()
   private readonly cleanups: (() => void)[] = []
+  private toldInterrupted = false
 
   override async init(): Promise<void> {
     await super.init()
@@ -37,9 +41,15 @@ export abstract class CachesimCommand extends Command {
     const onSignal = (signal: NodeJS.Signals) => {
       const code = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted
       if (this.interrupt.signal.aborted) process.exit(code)
-      this.interrupt.abort(new InterruptedError(signal))
+      const reason = new InterruptedError(signal)
+      this.interrupt.abort(reason)
       for (const cleanup of this.cleanups) cleanup()
-      setTimeout(() => process.exit(code), CLEANUP_GRACE_MS).unref()
+      // Cleanup that outlives its grace (a busy machine) is cut short, but the user is still told,
+      // and the key prefix is given back rather than left locked until its lock key expires.
+      setTimeout(() => {
+        if (!this.toldInterrupted) process.stderr.write(`${reason.message}\n`)
+        void dropNamespaceLocksNow(LAST_UNLOCK_MS).finally(() => process.exit(code))
+      }, CLEANUP_GRACE_MS).unref()
     }
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
@@ -63,6 +73,7 @@ export abstract class CachesimCommand extends Command {
   protected async withStores<T>(flags: StoreFlagValues, work: (stores: StoreSet) => Promise<T>): Promise<T> {
     const {resolveServers} = await import('../servers/resolve-servers.js')
     const onNote = (line: string) => process.stderr.write(`${line}\n`)
+    const {signal} = this.interrupt
     const started: ResolvedServers[] = []
     const keep = (resolved: ResolvedServers): StoreTargets => {
       started.push(resolved)
@@ -72,7 +83,7 @@ export abstract class CachesimCommand extends Command {
     }
     let unlockKeys = async () => {}
     try {
-      const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
+      const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote, signal}))
       // The key prefix is this run's before any private server starts for a replica or a binlog.
       const {lockKeyNamespace} = await import('../run/namespace-lock.js')
       unlockKeys = await lockKeyNamespace(plain)
@@ -84,9 +95,9 @@ export abstract class CachesimCommand extends Command {
         withBinlog: () =>
           (binlog ??= (replica?.catch(() => null) ?? Promise.resolve(null)).then(async (primary) => {
             const {replica: _replica, ...stores} = primary ?? plain
-            return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote}))
+            return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote, signal}))
           })),
-        withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)),
+        withReplica: () => (replica ??= resolveServers({mode: flags.servers, stores: plain, replica: true, onNote, signal}).then(keep)),
       })
     } finally {
       await unlockKeys()
@@ -111,7 +122,7 @@ export abstract class CachesimCommand extends Command {
       try {
         await get()
       } catch (error) {
-        if (wanting.length === kept.length) throw error
+        if (wanting.length === kept.length || this.interrupt.signal.aborted) throw error
         const reason = error instanceof Error ? error.message : String(error)
         process.stderr.write(`warning: leaving out ${wanting.map((s) => s.name).join(', ')}: ${reason}\n`)
         kept = kept.filter((s) => !needs(s))
@@ -127,6 +138,7 @@ export abstract class CachesimCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({error: {name: error.name, message, exitCode}})
     } else if (error instanceof InterruptedError) {
+      this.toldInterrupted = true
       process.stderr.write(`${message}\n`)
     } else {
       process.stderr.write(`${chalk.red('Error:')} ${message}\n`)

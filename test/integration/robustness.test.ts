@@ -7,6 +7,7 @@ import {after, describe, it} from 'node:test'
 import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
+import {dropNamespaceLocksNow, lockRedisNamespace} from '../../src/run/redis-namespace-lock.js'
 import {Workbench} from '../../src/run/workbench.js'
 import {type PrivateServers, startPrivateServers} from '../../src/servers/private-servers.js'
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
@@ -94,6 +95,27 @@ describe('one run per key prefix, wherever its MySQL is', () => {
       const refused = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--mysql', elsewhere])
       assert.equal(refused.code, 3, refused.stderr)
       assert.match(refused.stderr, /held by process 1 on another-host/)
+    } finally {
+      await redis.del(lockKey)
+      await redis.quit()
+    }
+  })
+})
+
+describe('the key prefix given back when a Ctrl-C cleanup runs out of time', () => {
+  it('dropNamespaceLocksNow deletes the lock key this process holds, and never one another run took', async () => {
+    const redis = new Redis(testRedisUrl)
+    const lockKey = `${testPrefix}lock:namespace`
+    try {
+      await lockRedisNamespace(testStores().redis, testPrefix, 'the test prefix')
+      assert.equal(await redis.exists(lockKey), 1)
+      await dropNamespaceLocksNow(2000)
+      assert.equal(await redis.exists(lockKey), 0, 'the lock key is gone')
+      // Taken again, then taken over by another run (as after an expiry): that run's key stays.
+      await lockRedisNamespace(testStores().redis, testPrefix, 'the test prefix')
+      await redis.set(lockKey, 'another-host 1 theirs', 'PX', 60_000)
+      await dropNamespaceLocksNow(2000)
+      assert.equal(await redis.get(lockKey), 'another-host 1 theirs')
     } finally {
       await redis.del(lockKey)
       await redis.quit()
