@@ -9,7 +9,6 @@ import type {StoreSet} from '../run/workbenches.js'
 import type {Scenario} from '../scenario/types.js'
 import type {ResolvedServers} from '../servers/resolve-servers.js'
 import {parseMysqlUrl} from '../stores/urls.js'
-import {dropNamespaceLocksNow} from '../run/redis-namespace-lock.js'
 import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
 /** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
@@ -48,7 +47,11 @@ export abstract class CachesimCommand extends Command {
       // and the key prefix is given back rather than left locked until its lock key expires.
       setTimeout(() => {
         if (!this.toldInterrupted) process.stderr.write(`${reason.message}\n`)
-        void dropNamespaceLocksNow(LAST_UNLOCK_MS).finally(() => process.exit(code))
+        // Loaded already by whoever took a lock; imported lazily so that a command starts (and
+        // hears Ctrl-C) without loading the Redis client first.
+        void import('../run/redis-namespace-lock.js')
+          .then(({dropNamespaceLocksNow}) => dropNamespaceLocksNow(LAST_UNLOCK_MS))
+          .finally(() => process.exit(code))
       }, CLEANUP_GRACE_MS).unref()
     }
     process.once('SIGINT', onSignal)

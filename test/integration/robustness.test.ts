@@ -130,6 +130,15 @@ describe('stores that go wrong', () => {
     assert.match(result.stderr, /has no database 99/)
   })
 
+  it('a Redis URL that names another kind of server (the MySQL port) is exit 3, "not a Redis server", not a request to report a bug', async () => {
+    const result = await runCli(['run', 'uu-two-writers', '--redis', 'redis://127.0.0.1:3306/0'])
+    assert.equal(result.code, 3, result.stderr)
+    // MariaDB either answers in its own protocol first, or drops the connection on a Redis command.
+    assert.match(result.stderr, /^Error: cannot use Redis at redis:\/\/127\.0\.0\.1:3306\/0 \((what answered there is not a Redis server: it answered in another protocol|connection reset)\)/)
+    assert.doesNotMatch(result.stderr, /report this/i)
+    assert.equal(result.stderr.trim().split('\n').length, 1)
+  })
+
   it('a server that dies in the middle of a run is exit 3, "lost the connection", not a bug', async () => {
     servers = await startPrivateServers({database: testDatabase})
     let pid = 0
