@@ -93,5 +93,10 @@ function checkShape(candidate: unknown, shown: string): LoadedApp['app'] {
 /** An app's error, told in one line: its first line that says something. */
 export function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? 'unknown error'
+  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '')
+  // A heading that announces what follows (esbuild's "Transform failed with 1 error:") says
+  // nothing alone: the line after it is the error, file:line:col first.
+  const [first, next] = lines
+  const line = first !== undefined && first.endsWith(':') && next !== undefined ? `${first} ${next}` : first
+  return line?.slice(0, 300) ?? 'unknown error'
 }

@@ -14,6 +14,8 @@ import {type StoreFlagValues, storeOptions} from './store-flags.js'
 
 /** After Ctrl-C, how long cleanup may take before the process is ended anyway. */
 const CLEANUP_GRACE_MS = 3000
+/** Then, how long giving back the key prefix's lock may take. */
+const LAST_UNLOCK_MS = 500
 
 /**
  * What every cachesim command shares: --debug, colour only on a TTY without NO_COLOR, Ctrl-C
@@ -31,6 +33,7 @@ export abstract class CachesimCommand extends Command {
   /** Aborted on Ctrl-C or SIGTERM: pass it to everything that waits. */
   protected readonly interrupt = new AbortController()
   private readonly cleanups: (() => void)[] = []
+  private toldInterrupted = false
 
   override async init(): Promise<void> {
     await super.init()
@@ -38,9 +41,19 @@ export abstract class CachesimCommand extends Command {
     const onSignal = (signal: NodeJS.Signals) => {
       const code = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted
       if (this.interrupt.signal.aborted) process.exit(code)
-      this.interrupt.abort(new InterruptedError(signal))
+      const reason = new InterruptedError(signal)
+      this.interrupt.abort(reason)
       for (const cleanup of this.cleanups) cleanup()
-      setTimeout(() => process.exit(code), CLEANUP_GRACE_MS).unref()
+      // Cleanup that outlives its grace (a busy machine) is cut short, but the user is still told,
+      // and the key prefix is given back rather than left locked until its lock key expires.
+      setTimeout(() => {
+        if (!this.toldInterrupted) process.stderr.write(`${reason.message}\n`)
+        // Loaded already by whoever took a lock; imported lazily so that a command starts (and
+        // hears Ctrl-C) without loading the Redis client first.
+        void import('../run/redis-namespace-lock.js')
+          .then(({dropNamespaceLocksNow}) => dropNamespaceLocksNow(LAST_UNLOCK_MS))
+          .finally(() => process.exit(code))
+      }, CLEANUP_GRACE_MS).unref()
     }
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
@@ -83,7 +96,7 @@ export abstract class CachesimCommand extends Command {
    * the reason is the error.
    */
   protected runnable(scenarios: readonly Scenario[], benches: Workbenches): Promise<Scenario[]> {
-    return benches.runnable(scenarios, (left, reason) => process.stderr.write(`warning: leaving out ${left.map((s) => s.name).join(', ')}: ${reason}\n`))
+    return benches.runnable(scenarios, (left, reason) => process.stderr.write(`warning: leaving out ${left.map((s) => s.name).join(', ')}: ${reason}\n`), this.interrupt.signal)
   }
 
   /**
@@ -93,6 +106,7 @@ export abstract class CachesimCommand extends Command {
   private async withTargets<T>(flags: StoreFlagValues, work: (targetsFor: TargetsFor) => Promise<T>): Promise<T> {
     const {resolveServers} = await import('../servers/resolve-servers.js')
     const onNote = (line: string) => process.stderr.write(`${line}\n`)
+    const {signal} = this.interrupt
     const started: ResolvedServers[] = []
     const keep = (resolved: ResolvedServers): StoreTargets => {
       started.push(resolved)
@@ -102,17 +116,17 @@ export abstract class CachesimCommand extends Command {
     }
     let unlockKeys = async () => {}
     try {
-      const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote}))
+      const plain = keep(await resolveServers({mode: flags.servers, stores: storeOptions(flags), onNote, signal}))
       // The key prefix is this run's before any private server starts for a replica or a binlog.
       const {lockKeyNamespace} = await import('../run/namespace-lock.js')
       unlockKeys = await lockKeyNamespace(plain)
       const found = new Map<StoreNeed, Promise<StoreTargets>>([['plain', Promise.resolve(plain)]])
       const find = (need: StoreNeed): Promise<StoreTargets> => {
-        if (need === 'replica') return resolveServers({mode: flags.servers, stores: plain, replica: true, onNote}).then(keep)
+        if (need === 'replica') return resolveServers({mode: flags.servers, stores: plain, replica: true, onNote, signal}).then(keep)
         // A primary started for a replica keeps a binlog too: binlog scenarios reuse it.
         return (found.get('replica')?.catch(() => null) ?? Promise.resolve(null)).then(async (primary) => {
           const {replica: _replica, ...stores} = primary ?? plain
-          return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote}))
+          return keep(await resolveServers({mode: flags.servers, stores, binlog: true, onNote, signal}))
         })
       }
       return await work((need) => {
@@ -136,6 +150,7 @@ export abstract class CachesimCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({error: {name: error.name, message, exitCode}})
     } else if (error instanceof InterruptedError) {
+      this.toldInterrupted = true
       process.stderr.write(`${message}\n`)
     } else {
       process.stderr.write(`${chalk.red('Error:')} ${message}\n`)

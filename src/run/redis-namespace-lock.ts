@@ -27,6 +27,7 @@ const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return
 const COMPARE_AND_SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return false end`
 
 interface HeldLock {
+  key: string
   client: Promise<Redis>
   /** Settles when the key is ours (or is refused): every sharer waits for it. */
   taken: Promise<void>
@@ -46,7 +47,7 @@ export async function lockRedisNamespace(redis: RedisTarget, prefix: string, wha
   if (!lock) {
     const token = ownerToken()
     const client = RedisStore.openClient(redis)
-    const fresh: HeldLock = {client, token, refs: 0, taken: client.then((c) => take(c, key, token, what))}
+    const fresh: HeldLock = {key, client, token, refs: 0, taken: client.then((c) => take(c, key, token, what))}
     held.set(id, fresh)
     fresh.taken.then(
       () => {
@@ -76,6 +77,24 @@ export async function lockRedisNamespace(redis: RedisTarget, prefix: string, wha
     await client.eval(COMPARE_AND_DELETE, 1, key, mine.token).catch(() => {})
     client.disconnect()
   }
+}
+
+/**
+ * For a process about to exit before its cleanup finished (Ctrl-C on a busy machine): deletes
+ * every lock key this process holds (only while it is still ours), waiting at most `withinMs`.
+ */
+export async function dropNamespaceLocksNow(withinMs: number): Promise<void> {
+  const drops = [...held.entries()].map(async ([id, lock]) => {
+    held.delete(id)
+    clearInterval(lock.renewal)
+    const client = await lock.client
+    await client.eval(COMPARE_AND_DELETE, 1, lock.key, lock.token)
+    client.disconnect()
+  })
+  let timer: NodeJS.Timeout | undefined
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))
+  await Promise.race([Promise.allSettled(drops), bound])
+  clearTimeout(timer)
 }
 
 async function take(client: Redis, key: string, token: string, what: string): Promise<void> {

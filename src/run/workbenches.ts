@@ -58,7 +58,7 @@ export class Workbenches {
    * left out (`onLeftOut` says which, and why) while others remain; when none would, the reason is
    * the error.
    */
-  async runnable(scenarios: readonly Scenario[], onLeftOut: (left: readonly Scenario[], reason: string) => void): Promise<Scenario[]> {
+  async runnable(scenarios: readonly Scenario[], onLeftOut: (left: readonly Scenario[], reason: string) => void, signal?: AbortSignal): Promise<Scenario[]> {
     let kept = [...scenarios]
     // The replica first: a primary started for it keeps a binlog, which binlog scenarios reuse.
     for (const need of ['replica', 'binlog'] as const) {
@@ -67,7 +67,8 @@ export class Workbenches {
       try {
         await this.targetsFor(need)
       } catch (error) {
-        if (wanting.length === kept.length) throw error
+        // Interrupted while the servers started: that is no reason to leave anything out.
+        if (wanting.length === kept.length || signal?.aborted) throw error
         onLeftOut(wanting, error instanceof Error ? error.message : String(error))
         kept = kept.filter((s) => storeNeedOf(s) !== need)
       }

@@ -38,6 +38,8 @@ export function parseFault(text: string): Fault {
     throw new BadInputError(`--fault "${text}": ${timed ? `${kind} needs a duration, e.g. ${kind}=300ms` : `${kind} takes no duration`}`)
   }
   if (amount !== undefined) fault.ms = Number(amount) * (unit === 's' ? 1000 : 1)
+  // The bound a scenario file's ms: and --delay have: a run is not left stalled for hours.
+  if (fault.ms !== undefined && fault.ms > 600_000) throw new BadInputError(`--fault "${text}": at most 600 s`)
   if (occurrence !== undefined) fault.occurrence = occurrenceNumber(`--fault "${text}"`, occurrence)
   return fault
 }

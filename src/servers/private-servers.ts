@@ -21,6 +21,8 @@ export interface PrivateServerOptions {
   replica?: boolean
   /** The database the MySQL URLs name. Default cachesim. */
   database?: string
+  /** Ctrl-C: no server is spawned once it is aborted, and what was started is stopped. */
+  signal?: AbortSignal
 }
 
 /** Throwaway servers that live as long as the process that started them, and not a moment longer. */
@@ -50,6 +52,7 @@ export async function startPrivateServers(options: PrivateServerOptions = {}): P
   if (!lookup.found) {
     throw new CachesimError(`cannot start private servers: no ${lookup.missing.join(', ')} on this machine; ${INSTALL_HINT}`, ExitCode.storeUnavailable)
   }
+  options.signal?.throwIfAborted()
   const dir = path.join(runsDir(), `${process.pid}-${randomBytes(3).toString('hex')}`)
   await createSetDir(dir)
   const reaper = spawnReaper(dir)
@@ -61,6 +64,7 @@ export async function startPrivateServers(options: PrivateServerOptions = {}): P
       replica: options.replica ?? false,
       owner: process.pid,
       database: options.database ?? 'cachesim',
+      ...(options.signal ? {signal: options.signal} : {}),
     })
   } catch (error) {
     reaper.stdin?.end()

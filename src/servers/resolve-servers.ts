@@ -22,6 +22,8 @@ export interface ResolveServersOptions {
   replica?: boolean
   /** Told, in one line, when cachesim starts private servers (commands print it on stderr). */
   onNote?: (line: string) => void
+  /** Ctrl-C: a private server being started is stopped rather than waited for. */
+  signal?: AbortSignal
 }
 
 /** The stores a run uses, and the private servers (if any) started for it. */
@@ -72,7 +74,7 @@ async function startFor(
   why: string,
   options: ResolveServersOptions,
 ): Promise<ResolvedServers> {
-  const servers = await startPrivateServers({...which, database: stores.mysql.database})
+  const servers = await startPrivateServers({...which, database: stores.mysql.database, ...(options.signal ? {signal: options.signal} : {})})
   const next: StoreTargets = {
     ...stores,
     ...(servers.mysqlUrl ? {mysql: parseMysqlUrl(servers.mysqlUrl)} : {}),

@@ -71,5 +71,8 @@ export function connectFailure(store: StoreKind, display: string, error: unknown
   let reason = describeConnectError(e.code, e.message, user)
   if (store === 'Redis' && /^NOAUTH\b/.test(e.message ?? '')) reason = 'it wants a password and none was given'
   else if (store === 'Redis' && problem === 'refused') reason = 'wrong user or password'
+  // ioredis' own words ("Protocol error, got "J" as reply type byte. Please report this.") ask
+  // for a bug report; what answered is simply not a Redis (a MySQL on that port, say).
+  else if (store === 'Redis' && /^Protocol error\b/.test(e.message ?? '')) reason = 'what answered there is not a Redis server: it answered in another protocol'
   return new StoreUnavailableError(store, display, reason, {cause: error, problem, own: isOwnServer(display)})
 }

@@ -25,7 +25,8 @@ describe('the app seam from the command line', () => {
       const cases: Array<[string, RegExp]> = [
         [fixture('no-default.ts'), /no-default\.ts: it has no default export/],
         [fixture('throws.ts'), /throws\.ts could not be loaded: cannot reach the config server/],
-        [syntax, /syntax-error\.ts could not be loaded: /],
+        // The compiler's own line (where, and what), not only its heading.
+        [syntax, /syntax-error\.ts could not be loaded: Transform failed with 1 error: \S*syntax-error\.ts:2:7: ERROR: Expected identifier but found "=>"$/m],
         [fixture('wrong-instance.ts'), /wrong-instance\.ts: create\(\) must return an object with read\(\) and write\(value\)/],
         [path.join(dir, 'missing.ts'), /no such app module: .*missing\.ts/],
       ]

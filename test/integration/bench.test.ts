@@ -238,3 +238,21 @@ describe('bench: bad input is one line and exit code 2', () => {
     })
   }
 })
+
+describe('bench explore: its flags, as README and npm run bench:explore give them', () => {
+  it('without --app it gets past its flags (--like has no default that would demand --app): a closed Redis is exit 3', async () => {
+    const result = await runCli(['bench', 'explore', '--servers', 'external', '--redis', 'redis://127.0.0.1:1/0'])
+    assert.equal(result.code, 3, result.stderr)
+    assert.match(result.stderr.trim(), /^Error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0 \(connection refused\)/)
+  })
+
+  it('--like without --app, or naming no strategy, is exit 2 in one line', async () => {
+    const alone = await runCli(['bench', 'explore', '--like', 'cache-first'])
+    assert.equal(alone.code, 2, alone.stderr)
+    assert.match(alone.stderr.trim(), /^Error: All of the following must be provided when using --like: --app/)
+    const unknown = await runCli(['bench', 'explore', '--app', 'examples/update-then-delete/app.ts', '--like', 'nosuch'])
+    assert.equal(unknown.code, 2, unknown.stderr)
+    assert.match(unknown.stderr.trim(), /^Error: unknown strategy "nosuch"/)
+    for (const result of [alone, unknown]) assert.equal(result.stderr.trim().split('\n').length, 1)
+  })
+})

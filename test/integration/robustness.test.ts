@@ -7,6 +7,7 @@ import {after, describe, it} from 'node:test'
 import mysql from 'mysql2/promise'
 import {Redis} from 'ioredis'
 
+import {dropNamespaceLocksNow, lockRedisNamespace} from '../../src/run/redis-namespace-lock.js'
 import {Workbench} from '../../src/run/workbench.js'
 import {type PrivateServers, startPrivateServers} from '../../src/servers/private-servers.js'
 import {eventually, pidsWithCommandLine} from '../helpers/processes.js'
@@ -101,11 +102,41 @@ describe('one run per key prefix, wherever its MySQL is', () => {
   })
 })
 
+describe('the key prefix given back when a Ctrl-C cleanup runs out of time', () => {
+  it('dropNamespaceLocksNow deletes the lock key this process holds, and never one another run took', async () => {
+    const redis = new Redis(testRedisUrl)
+    const lockKey = `${testPrefix}lock:namespace`
+    try {
+      await lockRedisNamespace(testStores().redis, testPrefix, 'the test prefix')
+      assert.equal(await redis.exists(lockKey), 1)
+      await dropNamespaceLocksNow(2000)
+      assert.equal(await redis.exists(lockKey), 0, 'the lock key is gone')
+      // Taken again, then taken over by another run (as after an expiry): that run's key stays.
+      await lockRedisNamespace(testStores().redis, testPrefix, 'the test prefix')
+      await redis.set(lockKey, 'another-host 1 theirs', 'PX', 60_000)
+      await dropNamespaceLocksNow(2000)
+      assert.equal(await redis.get(lockKey), 'another-host 1 theirs')
+    } finally {
+      await redis.del(lockKey)
+      await redis.quit()
+    }
+  })
+})
+
 describe('stores that go wrong', () => {
   it('a Redis database number the server does not have is exit 3, and nothing is written to database 0', async () => {
     const result = await runCli(['run', 'uu-two-writers', '--servers', 'external', '--redis', 'redis://127.0.0.1:6379/99'])
     assert.equal(result.code, 3)
     assert.match(result.stderr, /has no database 99/)
+  })
+
+  it('a Redis URL that names another kind of server (the MySQL port) is exit 3, "not a Redis server", not a request to report a bug', async () => {
+    const result = await runCli(['run', 'uu-two-writers', '--redis', 'redis://127.0.0.1:3306/0'])
+    assert.equal(result.code, 3, result.stderr)
+    // MariaDB either answers in its own protocol first, or drops the connection on a Redis command.
+    assert.match(result.stderr, /^Error: cannot use Redis at redis:\/\/127\.0\.0\.1:3306\/0 \((what answered there is not a Redis server: it answered in another protocol|connection reset)\)/)
+    assert.doesNotMatch(result.stderr, /report this/i)
+    assert.equal(result.stderr.trim().split('\n').length, 1)
   })
 
   it('a server that dies in the middle of a run is exit 3, "lost the connection", not a bug', async () => {

@@ -311,6 +311,31 @@ describe('servers started for a run never outlive it', () => {
     assert.equal(existsSync(setDir), false, 'data removed')
   })
 
+  it('Ctrl-C while the run is still starting its private servers: the start is cut short, not waited for', async () => {
+    let pid = 0
+    const running = runCli(['run', await slowScenario(), '--servers', 'private'], {group: true, onSpawn: (p) => (pid = p)})
+    let setDir = ''
+    // Ready once a server of the run's set has been spawned (recorded the moment it is), before they answer.
+    const spawned = await eventually(() => {
+      const found = existsSync(runs) ? readdirSync(runs).filter((name) => name.startsWith(`${pid}-`)) : []
+      setDir = found[0] ? path.join(runs, found[0]) : ''
+      return setDir !== '' && existsSync(path.join(setDir, 'pids'))
+    }, 20_000)
+    assert.ok(spawned, 'the run began to start its servers')
+    assert.equal(existsSync(path.join(setDir, 'state.json')), false, 'caught while starting')
+    process.kill(-pid, 'SIGINT')
+    // Until the run ends, watch for the set being written as started: an aborted start never is.
+    let startedAfterCtrlC = false
+    const watching = setInterval(() => (startedAfterCtrlC ||= existsSync(path.join(setDir, 'state.json'))), 5)
+    const result = await running
+    clearInterval(watching)
+    assert.equal(result.code, 130, result.stderr)
+    assert.match(result.stderr, /^interrupted by SIGINT/m)
+    assert.equal(startedAfterCtrlC, false, 'the start went on to the end after Ctrl-C')
+    assert.ok(await eventually(() => pidsUnder(setDir).length === 0, 5000), `left running: ${pidsUnder(setDir).join(', ')}`)
+    assert.equal(existsSync(setDir), false, 'no half-started set is left')
+  })
+
   it('kill -9 of cachesim: its reaper stops the servers and removes their data', async () => {
     const {pid, setDir, finished} = await runWithPrivateServers()
     const pids = recordedPids(setDir)

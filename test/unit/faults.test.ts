@@ -23,6 +23,13 @@ describe('--fault', () => {
     }
   })
 
+  it('a pause or latency past 600 s is refused in one line, as a scenario file\'s ms: and --delay are', () => {
+    assert.deepEqual(parseFault('A:cache.set=pause=600s'), {actor: 'A', step: 'cache.set', kind: 'pause', ms: 600_000})
+    for (const text of ['A:cache.set=pause=700000', 'A:cache.set=latency=601s']) {
+      assert.throws(() => parseFault(text), (error: Error) => error instanceof BadInputError && error.message === `--fault "${text}": at most 600 s`, text)
+    }
+  })
+
   it('a fault hits only its actor, its step, and its occurrence (the first by default)', () => {
     const faults = [parseFault('A:cache.del#2=fail'), parseFault('B:db.update=crash')]
     assert.equal(faultAt(faults, 'A', 'cache.del', 1), undefined)

@@ -19,7 +19,8 @@ export default class BenchExplore extends CachesimCommand {
       summary: 'Compare an app with the built-in strategy it is written after (--like): each race explored with both, alternating.',
       helpValue: 'FILE',
     }),
-    like: Flags.string({summary: 'The built-in strategy --app is compared with.', default: 'update-then-delete', dependsOn: ['app']}),
+    // No oclif default: a default counts as given, and dependsOn would refuse every run without --app.
+    like: Flags.string({summary: 'The built-in strategy --app is compared with (default update-then-delete).', dependsOn: ['app']}),
     scenarios: Flags.string({
       summary: 'Bench these scenarios (a file or a folder) instead of the built-in ones, e.g. bench/crowd: 2 and 3 writers with 2 readers.',
       helpValue: 'PATH',
@@ -33,11 +34,12 @@ export default class BenchExplore extends CachesimCommand {
     const {flags} = await this.parse(BenchExplore)
     const lab = await import('../../index.js')
     if (flags.app !== undefined) {
-      lab.getStrategy(flags.like)
+      const like = flags.like ?? 'update-then-delete'
+      lab.getStrategy(like)
       const {benchApp} = await import('../../bench/app-bench.js')
       const {renderAppBench} = await import('../../report/explore-bench-table.js')
       const app = flags.app
-      const compared = await this.withWorkbenches(flags, (benches) => benchApp(app, flags.like, {benches, signal: this.interrupt.signal, repeat: flags.repeat}))
+      const compared = await this.withWorkbenches(flags, (benches) => benchApp(app, like, {benches, signal: this.interrupt.signal, repeat: flags.repeat}))
       if (!this.jsonEnabled()) this.log(renderAppBench(compared))
       return compared
     }
