@@ -35,6 +35,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     random: Flags.integer({
       summary: 'Sample this many distinct orders at random (none twice) instead of enumerating them all (with --seed).',
       min: 1,
+      max: 1_000_000,
     }),
     seed: Flags.integer({summary: 'Seed for --random (default 1): the same seed gives the same orders.', dependsOn: ['random']}),
     depth: Flags.integer({

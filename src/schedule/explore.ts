@@ -190,7 +190,8 @@ export interface Sampled<R> extends Explored<R> {
 }
 
 /**
- * `count` distinct orders drawn at random, reproducibly: draw i uses its own generator seeded
+ * `count` distinct orders drawn at random, reproducibly (it also gives up once
+ * DRAWS_PER_SAMPLE × (orders found + 1) draws in a row found nothing new): draw i uses its own generator seeded
  * from (seed, i), and draws are taken in the order of i, an order already seen set aside, so the
  * same seed gives the same orders however many run in parallel. At most count × DRAWS_PER_SAMPLE
  * draws: a space smaller than `count` ends the sample early. `accept` sees each kept run, in draw
@@ -212,18 +213,28 @@ export async function sampleOrders<R extends ExploredRun>(
   const seen = new Set<string>()
   const drawn = new Map<number, R>()
   const maxDraws = options.count * (options.drawsPerSample ?? DRAWS_PER_SAMPLE)
+  const perSample = options.drawsPerSample ?? DRAWS_PER_SAMPLE
   let accepted = 0
   let cursor = 0
   let next = 0
   let failed = false
+  // Draws in a row that found nothing new, and whether that ran past what the orders found so far
+  // justify (a space smaller than the sample): decided in draw order, so parallel runs agree.
+  let sinceNew = 0
+  let exhausted = false
   // Takes the draws that have come back, in draw order, until one is missing or enough are kept.
   const settle = () => {
-    while (accepted < options.count && drawn.has(cursor)) {
+    while (accepted < options.count && !exhausted && drawn.has(cursor)) {
       const run = drawn.get(cursor)!
       drawn.delete(cursor)
       cursor += 1
       const key = run.order.join(' ')
-      if (seen.has(key)) continue
+      if (seen.has(key)) {
+        sinceNew += 1
+        if (sinceNew >= perSample * (accepted + 1)) exhausted = true
+        continue
+      }
+      sinceNew = 0
       seen.add(key)
       accepted += 1
       if (options.keepRuns !== false) runs.push(run)
@@ -232,7 +243,7 @@ export async function sampleOrders<R extends ExploredRun>(
     }
   }
   const worker = async (slot: number) => {
-    while (!failed && accepted < options.count && next < maxDraws) {
+    while (!failed && !exhausted && accepted < options.count && next < maxDraws) {
       // Enough draws in flight to fill the sample if every one is new: no more until they settle.
       if (next - cursor >= options.count - accepted + Math.max(0, options.parallel - 1)) {
         await new Promise<void>((resolve) => setImmediate(resolve))
