@@ -64,8 +64,8 @@ describe('terminal output fits 80 columns, or the width it is given', () => {
     assert.deepEqual(row('utd-cold-cache-refill'), ['utd-cold-cache-refill (update-then-delete)', '10', '1 divergent', '5 (1 divergent)', '✓'])
     // Reduced: 22 classes standing for its 30 orders, the same 20 behaviours.
     assert.deepEqual(row('cf-normal-order'), ['cf-normal-order (cache-first)', '22', '10 divergent 2 read stale 10 read dirty', '20 (10 divergent)', '–'])
-    assert.deepEqual(row('wb-lost-stream').slice(1, 3), ['10', '1 impossible'])
-    assert.deepEqual(row('lease-reader-writer').slice(1, 3), ['10', 'all consistent'])
+    assert.deepEqual(row('wb-lost-stream').slice(1, 3), ['8', '1 impossible'])
+    assert.deepEqual(row('lease-reader-writer').slice(1, 3), ['8', 'all consistent'])
     assert.deepEqual(row('dcl-normal-order')[1], '60+')
     // A long note wraps, its lines after the first indented.
     assert.match(result.stdout.replaceAll('\n  ', ' '), /^dcl-normal-order: stopped after 60 orders \(--max-orders\); there are more: raise --max-orders or sample with --random N --seed S$/m)
