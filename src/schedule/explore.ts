@@ -115,7 +115,7 @@ export async function exploreAllOrders<R extends ExploredRun>(runOrder: RunOrder
     const found: Plan[] = []
     let redundant = false
     for (let position = plan.prefix.length; position < run.order.length; position++) {
-      const taken = run.released[position] ?? stepOf(run.order[position]!)
+      const taken = run.released[position]!
       if (sleeping && isAsleep(sleeping, taken)) {
         redundant = true
         break
@@ -212,8 +212,8 @@ export async function sampleOrders<R extends ExploredRun>(
   const runs: R[] = []
   const seen = new Set<string>()
   const drawn = new Map<number, R>()
-  const maxDraws = options.count * (options.drawsPerSample ?? DRAWS_PER_SAMPLE)
   const perSample = options.drawsPerSample ?? DRAWS_PER_SAMPLE
+  const maxDraws = options.count * perSample
   let accepted = 0
   let cursor = 0
   let next = 0
@@ -331,12 +331,6 @@ export function pctBound(actors: number, steps: number, depth: number): number {
 
 export function actorOf(token: string): ActorName {
   return token.slice(0, token.indexOf(':'))
-}
-
-/** The step of an `actor:step` token. */
-export function stepOf(token: string): StepOf {
-  const colon = token.indexOf(':')
-  return {actor: token.slice(0, colon), step: token.slice(colon + 1)}
 }
 
 /**
