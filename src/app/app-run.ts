@@ -244,7 +244,7 @@ export class AppRun {
           const redisCall = call.name.startsWith('redis.')
           const known = redisCall ? this.knownCacheEffect(call) : null
           const options = !call.write
-            ? {}
+            ? {readOnly: call.readOnly === true}
             : known
               ? {effect: () => this.changed('cache', known.value), classes: ['redis.write']}
               : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : []}

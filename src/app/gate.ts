@@ -24,6 +24,8 @@ export interface ClientCall {
   /** The step's name: `redis.SET`, `redis.MULTI`, `db.update`, … */
   name: string
   write: boolean
+  /** A plain read: changes nothing and takes no lock (a read-only Redis command, a SELECT without FOR UPDATE). */
+  readOnly?: boolean
   keys: readonly string[]
   /** A single Redis command's arguments after its name (not for a batch or a statement). */
   args?: readonly string[]
@@ -147,7 +149,7 @@ function gateIoredis(ioredis: IoredisModule): void {
       return command.promise
     }
     if (stream || SET_UP.has(name)) return send.call(this, command, stream)
-    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOf([command]), args: argsOf((command as {args?: unknown[]}).args ?? [])}
+    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOf([command]), args: argsOf((command as {args?: unknown[]}).args ?? [])}
     lane.step(() => call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
     return command.promise
   }
@@ -156,6 +158,11 @@ function gateIoredis(ioredis: IoredisModule): void {
 function isWrite(command: string): boolean {
   if (!isRedisCommand(command)) return true
   return !hasFlag(command, 'readonly') && command !== 'multi' && command !== 'exec'
+}
+
+/** A command Redis flags read-only (GET, MGET, TTL, …): it commutes with another such command. */
+function isReadOnly(command: string): boolean {
+  return isRedisCommand(command) && hasFlag(command, 'readonly')
 }
 
 function keysOf(commands: readonly IoredisCommand[]): string[] {
@@ -210,7 +217,7 @@ function gateNodeRedis(dir: string): void {
   const single = (args: RedisArg[] | undefined): ClientCall | null => {
     const name = String(args?.[0] ?? '').toLowerCase()
     if (!args || name === '' || SET_UP.has(name)) return null
-    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), keys: keysOfArgs(args), args: argsOf(args.slice(1))}
+    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOfArgs(args), args: argsOf(args.slice(1))}
   }
   const batch = (commands: unknown, multi: boolean): ClientCall => {
     const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
@@ -296,7 +303,8 @@ function gateMysql2(dir: string): void {
         add.call(this, command)
       })
     const thread = this.threadId ?? undefined
-    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), keys: [], ...(thread === undefined ? {} : {thread})}), send).catch((error: unknown) => {
+    const readOnly = verb === 'select' && !LOCKS_OR_SIDE_EFFECTS.test(sql)
+    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), readOnly, keys: [], ...(thread === undefined ? {} : {thread})}), send).catch((error: unknown) => {
       // The call never went out (a fault, the run abandoned): the app hears of it as of any error.
       if (sent) return
       if (command.onResult) command.onResult(error)
@@ -315,6 +323,12 @@ function recordOf(answer: unknown): unknown {
 }
 
 const READS = new Set(['select', 'show', 'describe', 'explain', 'set', 'begin', 'use', 'with'])
+
+/**
+ * What makes a SELECT more than a read: a locking read, a named lock, a sleep, a sequence, an
+ * INTO (a file or variables). Such a SELECT is not read-only; when in doubt, it is not.
+ */
+const LOCKS_OR_SIDE_EFFECTS = /\bfor\s+(update|share)\b|\block\s+in\s+share\s+mode\b|\binto\b|\b(get_lock|release_lock|release_all_locks|is_used_lock|sleep|benchmark|nextval|setval|lastval)\s*\(/i
 
 /** The statement's first word, lower case: `db.select`, `db.update`, `db.begin` (START TRANSACTION too). */
 export function sqlVerb(sql: string): string {

@@ -11,6 +11,7 @@ import type {ActorName, HistoryEntry, StepEffect, StepName, StepValue, Value} fr
 interface StepOutcome {
   actor: ActorName
   step: StepName
+  readOnly?: boolean
   type: 'ok' | 'fail' | 'info' | 'pending'
   sent: StepValue
   value: StepValue
@@ -56,13 +57,16 @@ function stepOutcomes(entries: readonly HistoryEntry[]): StepOutcome[] {
     const outcome: StepOutcome = {actor: entry.actor, step: entry.step, type: entry.type, sent: invoke.value, value}
     if (entry.effect !== undefined) outcome.effect = entry.effect
     if (entry.error !== undefined) outcome.error = entry.error
+    if (invoke.readOnly === true) outcome.readOnly = true
     done.push({window, outcome})
   }
   done.sort((a, b) => a.window - b.window || compareText(a.outcome.actor, b.outcome.actor))
   const pending = [...sent.values()].sort((a, b) => compareText(a.actor, b.actor))
   return [
     ...done.map((d) => d.outcome),
-    ...pending.map((invoke): StepOutcome => ({actor: invoke.actor, step: invoke.step, type: 'pending', sent: invoke.value, value: null})),
+    ...pending.map(
+      (invoke): StepOutcome => ({actor: invoke.actor, step: invoke.step, type: 'pending', sent: invoke.value, value: null, ...(invoke.readOnly ? {readOnly: true} : {})}),
+    ),
   ]
 }
 

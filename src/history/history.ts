@@ -16,8 +16,8 @@ export class History {
     return performance.now() - this.origin
   }
 
-  invoke(actor: ActorName, step: StepName, value: StepValue): HistoryEntry {
-    return this.append({type: 'invoke', actor, step, value})
+  invoke(actor: ActorName, step: StepName, value: StepValue, readOnly = false): HistoryEntry {
+    return this.append({type: 'invoke', actor, step, value, ...(readOnly ? {readOnly} : {})})
   }
 
   complete(

@@ -6,6 +6,8 @@ export interface StepOf {
   actor: ActorName
   step: StepName
   reading?: boolean
+  /** A plain read that changes nothing and takes nothing (no lock, no lease): a GET, a SELECT without FOR UPDATE. */
+  readOnly?: boolean
 }
 
 /**
@@ -17,10 +19,14 @@ export interface StepOf {
  *   between them, so either order leaves both servers the same: independent. Neither can make
  *   the other wait (a row lock is MySQL's, a Redis command never waits on MySQL), so each stays
  *   able to go whichever goes first;
- * - two steps on the same server are dependent, reads included: a `cache.get` can take a lease
- *   (lease), a `db.select` can take a row lock (FOR UPDATE inside a transaction), a DEL answers
- *   how many keys it removed, and what a step leaves besides the row and the key (a lease, a
- *   lock key) is not in its effect;
+ * - two read-only steps commute (both `readOnly`, set by the step itself: the built-in
+ *   `cache.get` and `db.select`, an app's read-only Redis command or plain SELECT): neither
+ *   changes what the other reads, and neither can make the other wait (a plain SELECT is a
+ *   consistent read, which takes no row lock; two shared locks do not conflict either);
+ * - any other two steps on the same server are dependent: a `cache.get` of a strategy's own can
+ *   take a lease (lease), a `db.select` of its own can take a row lock (FOR UPDATE inside a
+ *   transaction), a DEL answers how many keys it removed, and what a step leaves besides the row
+ *   and the key (a lease, a lock key) is not in its effect;
  * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
  *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
@@ -35,6 +41,7 @@ export interface StepOf {
 export function dependent(a: StepOf, b: StepOf): boolean {
   if (a.actor === b.actor) return true
   if ((a.reading === true && mayCommit(b.step)) || (b.reading === true && mayCommit(a.step))) return true
+  if (a.readOnly === true && b.readOnly === true) return false
   const ra = resourceOf(a.step)
   const rb = resourceOf(b.step)
   return ra === 'everything' || rb === 'everything' || ra === rb

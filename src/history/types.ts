@@ -48,6 +48,8 @@ export interface HistoryEntry {
   note?: string
   /** On a completion: what the step did to the stores (absent: nothing). */
   effect?: StepEffect
+  /** On an invoke: the step only reads (it commutes with another such step; history/independence.ts). */
+  readOnly?: boolean
 }
 
 /** One step with its invoke and completion folded together, as reports show it. */

@@ -88,7 +88,7 @@ export class ActorRuntime implements Actor {
           if (!replica) return mysql.select(rowId)
           context.note('from the replica')
           return replica.select(rowId)
-        }),
+        }, {readOnly: true}),
       update: (value) => this.step('db.update', () => mysql.update(rowId, value), {sends: value, effect: () => this.updated(value)}),
       begin: () =>
         this.step('db.begin', async () => {
@@ -103,7 +103,7 @@ export class ActorRuntime implements Actor {
         }),
     }
     this.cache = {
-      get: () => this.step('cache.get', async () => parseCached(await redis.get(key), key)),
+      get: () => this.step('cache.get', async () => parseCached(await redis.get(key), key), {readOnly: true}),
       set: (value) => this.step('cache.set', () => this.setCached(String(value)), {sends: value, effect: () => ({cache: value})}),
       del: () => this.step('cache.del', async () => void (await redis.del(key)), {effect: () => ({cache: null})}),
     }
@@ -120,7 +120,14 @@ export class ActorRuntime implements Actor {
     if (this.crashed) throw this.crashed
     const {schedule, history, signal} = this.setup
     const sends = options.sends ?? null
-    const request: StepRequest = {actor: this.name, step: name, occurrence: this.next(name), sends, ...(this.operation ? {operation: this.operation} : {})}
+    const request: StepRequest = {
+      actor: this.name,
+      step: name,
+      occurrence: this.next(name),
+      sends,
+      ...(this.operation ? {operation: this.operation} : {}),
+      ...(options.readOnly ? {readOnly: true} : {}),
+    }
     const fault =
       faultAt(this.setup.faults, this.name, name, request.occurrence) ??
       (options.classes ?? []).map((c) => faultAt(this.setup.faults, this.name, c, this.next(c))).find((f) => f !== undefined)
@@ -139,7 +146,7 @@ export class ActorRuntime implements Actor {
       )
     }
     await schedule.beforeStep(request, signal)
-    const invocation = history.invoke(this.name, name, sends)
+    const invocation = history.invoke(this.name, name, sends, options.readOnly)
     let note: string | undefined
     const waitBlocked = (reason: string) => schedule.waitBlocked(request, reason, signal)
     const context: StepContext = {

@@ -43,6 +43,7 @@ export interface PendingStep {
   sends: StepValue
   /** Part of the actor's read path (for the independence relation, history/independence.ts). */
   reading: boolean
+  readOnly: boolean
 }
 
 /** What a selector may know about the actors that cannot go right now. */
@@ -236,11 +237,11 @@ export class SteppedSchedule implements Schedule {
 }
 
 function pendingOf(request: StepRequest): PendingStep {
-  return {actor: request.actor, step: request.step, sends: request.sends, reading: request.operation === 'read'}
+  return {actor: request.actor, step: request.step, sends: request.sends, reading: request.operation === 'read', readOnly: request.readOnly === true}
 }
 
 function stepOfPending(p: PendingStep): StepOf {
-  return p.reading ? {actor: p.actor, step: p.step, reading: true} : {actor: p.actor, step: p.step}
+  return {actor: p.actor, step: p.step, ...(p.reading ? {reading: true} : {}), ...(p.readOnly ? {readOnly: true} : {})}
 }
 
 /** Every actor that had not finished was blocked: the order cannot go on. */

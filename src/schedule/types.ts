@@ -11,6 +11,8 @@ export interface StepRequest {
   sends: StepValue
   /** The operation the step is part of (a read or write path), when the actor runs one. */
   operation?: OperationRecord['op']
+  /** The step only reads (history/independence.ts says what that allows). */
+  readOnly?: boolean
 }
 
 /** One actor's whole program, as the schedule starts it. */

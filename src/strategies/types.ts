@@ -56,6 +56,11 @@ export interface StepOptions<T> {
   observe?: () => Promise<StepEffect>
   /** Classes of step this one belongs to, which a fault may name instead of the step (`redis.write`). */
   classes?: readonly StepName[]
+  /**
+   * The step only reads: it changes nothing and takes no lock or lease (a plain GET or SELECT),
+   * so it commutes with another such step (history/independence.ts). When in doubt, leave it out.
+   */
+  readOnly?: boolean
 }
 
 /** Knobs a scenario (or the command line) sets for the strategies that use them. */

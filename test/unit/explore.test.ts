@@ -128,7 +128,7 @@ describe('exploreAllOrders: every order, each once', () => {
 })
 
 describe('selectors', () => {
-  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null, reading: false}))
+  const pending = (...actors: string[]) => actors.map((actor) => ({actor, step: 'do.one', sends: null, reading: false, readOnly: false}))
   const context = (position: number) => ({position, blocked: [], finished: []})
 
   it('a prefix is followed, then the first actor that can go', () => {
