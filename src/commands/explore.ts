@@ -6,13 +6,13 @@ import {createProgress} from '../cli/progress.js'
 import {scenarioFlags} from '../cli/scenario-flags.js'
 import {storeFlags, storeOptions} from '../cli/store-flags.js'
 import {BadInputError} from '../errors/bad-input-error.js'
-import type {ExploreJson} from '../report/json.js'
+import {ExploreJsonSpool} from '../report/explore-json-spool.js'
 
 export default class Explore extends CachesimCommand {
   static override summary = 'Run a scenario under every order of its steps and report which orders break consistency.'
   static override description = `Each order runs from a fresh reset of the row and the key, one step at a time, on the real MySQL and Redis; a scenario's delays are ignored. The search is depth-first over which actor goes next, so every distinct order is visited exactly once. A step that waits for a lock another actor holds is seen as blocked, and the other actors go on.
 
-For each scenario: how many orders, how many behaviours they make (orders the servers cannot tell apart: the same steps with the same results and effects, a MySQL step and another actor's Redis step swapped, the same final state), how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
+For each scenario: how many orders, how many behaviours they make (orders the servers cannot tell apart: the same steps with the same results and effects, a MySQL step and another actor's Redis step swapped (or two plain reads), the same final state), how many could not finish (impossible), how many left the stores divergent, and how many showed stale or dirty reads; then the shortest divergent order (the witness) with its history, and the command that replays it.
 
 Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad input, 3 a store could not be reached, 130 interrupted.`
   static override examples = [
@@ -69,7 +69,7 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     ...storeFlags,
   }
 
-  async run(): Promise<ExploreJson[]> {
+  async run(): Promise<void> {
     const {args, flags} = await this.parse(Explore)
     if (args.target === undefined) {
       throw new BadInputError('missing TARGET: a strategy, "all", a built-in scenario (see cachesim list) or a .yaml file; e.g. cachesim explore update-then-delete')
@@ -80,26 +80,35 @@ Exit codes: 0 ok (or every expect: { explore: … } held), 1 some did not, 2 bad
     const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
     const scenarios = await lab.scenariosFor(args.target, lab.overridesFrom(flags, []))
     const progress = new OrdersProgress(await createProgress(this.showsProgress()), 'explore', scenarios.length)
+    // With --json every order is listed: each goes to a spool file as it ends, so memory stays flat.
+    const spool = this.jsonEnabled() ? new ExploreJsonSpool() : null
     this.onInterrupt(() => progress.stop())
-    const results = await this.withWorkbenches(flags, async (benches) =>
-      lab.exploreScenarios(await this.runnable(scenarios, benches), {
-        benches,
-        signal: this.interrupt.signal,
-        maxOrders: flags['max-orders'],
-        parallel: flags.parallel,
-        ...(flags.reduce === undefined ? {} : {reduce: flags.reduce}),
-        // Every order's line only when --json prints them: else memory stays flat in the number of orders.
-        keep: this.jsonEnabled() ? 'orders' : 'counts',
-        ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
-        ...(shard ? {shard} : {}),
-        onRun: progress.onRun,
-        onExplored: (result) => progress.scenarioDone(result.orders),
-      }),
-    ).finally(() => progress.stop())
-    if (flags.html !== undefined) await lab.writeExploreHtmlReport(flags.html, results, `cachesim explore ${args.target}`)
-    if (!this.jsonEnabled()) this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
-    if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
-    return results.map(lab.toExploreJson)
+    try {
+      const results = await this.withWorkbenches(flags, async (benches) =>
+        lab.exploreScenarios(await this.runnable(scenarios, benches), {
+          benches,
+          signal: this.interrupt.signal,
+          maxOrders: flags['max-orders'],
+          parallel: flags.parallel,
+          ...(flags.reduce === undefined ? {} : {reduce: flags.reduce}),
+          keep: 'counts',
+          ...(spool ? {onRunResult: spool.onRun} : {}),
+          ...(flags.random === undefined ? {} : {random: {count: flags.random, seed: flags.seed ?? 1, ...(flags.depth === undefined ? {} : {depth: flags.depth})}}),
+          ...(shard ? {shard} : {}),
+          onRun: progress.onRun,
+          onExplored: (result) => {
+            spool?.scenarioDone()
+            progress.scenarioDone(result.orders)
+          },
+        }),
+      ).finally(() => progress.stop())
+      if (flags.html !== undefined) await lab.writeExploreHtmlReport(flags.html, results, `cachesim explore ${args.target}`)
+      if (results.some((r) => r.matchesExpected === false)) process.exitCode = lab.ExitCode.expectationFailed
+      if (spool) await spool.print(results.map(lab.toExploreJson))
+      else this.log(lab.renderExploreTable(results, {timeline: flags.timeline}))
+    } finally {
+      await spool?.remove()
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -49,6 +49,27 @@ describe('cachesim explore', () => {
     }
     assert.equal(explored!.witnessRun?.order, 'B:cache.get B:db.select A:db.update A:cache.del B:cache.set')
     assert.equal(explored!.witnessRun?.history.length, 5)
+  })
+
+  it('--json streams each scenario\'s orders from a spool file: every order once, under its own scenario, the spool removed', async () => {
+    const spoolDir = await mkdtemp(path.join(tmpdir(), 'cachesim-spool-'))
+    try {
+      const result = await runCli(['explore', 'update-then-update', '--parallel', '2', '--json'], {env: {TMPDIR: spoolDir}})
+      assert.equal(result.code, 0, result.stderr)
+      const explored = JSON.parse(result.stdout) as ExploreJson[]
+      assert.ok(explored.length >= 3, `${explored.length} scenarios`)
+      for (const r of explored) {
+        assert.equal(r.runs.length, r.orders, r.scenario)
+        assert.equal(new Set(r.runs.map((run) => run.order)).size, r.orders, `${r.scenario}: an order twice`)
+        assert.ok(r.runs.every((run) => run.scenario === r.scenario), `${r.scenario}: another scenario's order`)
+        assert.equal(r.runs.filter((run) => run.divergent).length, r.divergentOrders, r.scenario)
+      }
+      // Printed as oclif prints --json, and nothing left behind in the temporary folder.
+      assert.equal(result.stdout, `${JSON.stringify(explored, null, 2)}\n`)
+      assert.deepEqual(await readdir(spoolDir), [])
+    } finally {
+      await rm(spoolDir, {recursive: true, force: true})
+    }
   })
 
   it('prints the summary table and the witness with its replay command', async () => {
