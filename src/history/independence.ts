@@ -25,8 +25,12 @@ export interface StepOf {
  *   consistent read, which takes no row lock; two shared locks do not conflict either);
  * - any other two steps on the same server are dependent: a `cache.get` of a strategy's own can
  *   take a lease (lease), a `db.select` of its own can take a row lock (FOR UPDATE inside a
- *   transaction), a DEL answers how many keys it removed, and what a step leaves besides the row
+ *   transaction), an app's DEL answers how many keys it removed, and what a step leaves besides the row
  *   and the key (a lease, a lock key) is not in its effect;
+ * - two built-in `cache.del` commute: each removes the actor's one key and answers nothing (the
+ *   DEL's count is dropped), so from any state either order leaves the key absent with the same
+ *   results, a failed DEL included (it changes nothing). An app's `redis.DEL` or `redis.UNLINK`
+ *   answers how many keys it removed, which its code may read: those stay dependent;
  * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
  *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
@@ -42,6 +46,7 @@ export function dependent(a: StepOf, b: StepOf): boolean {
   if (a.actor === b.actor) return true
   if ((a.reading === true && mayCommit(b.step)) || (b.reading === true && mayCommit(a.step))) return true
   if (a.readOnly === true && b.readOnly === true) return false
+  if (a.step === 'cache.del' && b.step === 'cache.del') return false
   const ra = resourceOf(a.step)
   const rb = resourceOf(b.step)
   return ra === 'everything' || rb === 'everything' || ra === rb
