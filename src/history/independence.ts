@@ -1,5 +1,6 @@
 import {storeOf} from './step-name.js'
-import type {ActorName, StepName} from './types.js'
+import type {ActorName, StepName, StepValue} from './types.js'
+import {sameValue} from './value.js'
 
 /** A step as the independence relation sees it: who takes it, its name, and whether it is part of a read (the actor's read path). */
 export interface StepOf {
@@ -8,6 +9,8 @@ export interface StepOf {
   reading?: boolean
   /** A plain read that changes nothing and takes nothing (no lock, no lease): a GET, a SELECT without FOR UPDATE. */
   readOnly?: boolean
+  /** What a write step sends (read only for the built-in `cache.set`). */
+  sent?: StepValue
 }
 
 /**
@@ -31,6 +34,9 @@ export interface StepOf {
  *   DEL's count is dropped), so from any state either order leaves the key absent with the same
  *   results, a failed DEL included (it changes nothing). An app's `redis.DEL` or `redis.UNLINK`
  *   answers how many keys it removed, which its code may read: those stay dependent;
+ * - two built-in `cache.set` of the same value commute: either order leaves that value, each
+ *   answers OK, and under the run's clock (schedule/ttl-clock.ts) no time passes between two
+ *   steps, so a TTL they set runs out at the same moment either way. A failed SET changes nothing;
  * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
  *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
@@ -47,6 +53,7 @@ export function dependent(a: StepOf, b: StepOf): boolean {
   if ((a.reading === true && mayCommit(b.step)) || (b.reading === true && mayCommit(a.step))) return true
   if (a.readOnly === true && b.readOnly === true) return false
   if (a.step === 'cache.del' && b.step === 'cache.del') return false
+  if (a.step === 'cache.set' && b.step === 'cache.set' && a.sent !== undefined && b.sent !== undefined && sameValue(a.sent, b.sent)) return false
   const ra = resourceOf(a.step)
   const rb = resourceOf(b.step)
   return ra === 'everything' || rb === 'everything' || ra === rb

@@ -241,7 +241,13 @@ function pendingOf(request: StepRequest): PendingStep {
 }
 
 function stepOfPending(p: PendingStep): StepOf {
-  return {actor: p.actor, step: p.step, ...(p.reading ? {reading: true} : {}), ...(p.readOnly ? {readOnly: true} : {})}
+  return {
+    actor: p.actor,
+    step: p.step,
+    ...(p.reading ? {reading: true} : {}),
+    ...(p.readOnly ? {readOnly: true} : {}),
+    ...(p.step === 'cache.set' ? {sent: p.sends} : {}),
+  }
 }
 
 /** Every actor that had not finished was blocked: the order cannot go on. */
