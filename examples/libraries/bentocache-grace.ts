@@ -6,7 +6,11 @@
  * With grace on and `timeout: 0`, an entry past its ttl (but within its grace) is returned at
  * once and refreshed in the background: the factory's SELECT and the SET of what it found go
  * out after getOrSet has resolved. Those trailing calls are still the reader's steps (the
- * operation ends only once they have), ordered by the schedule like any other.
+ * operation ends only once they have), ordered by the schedule like any other. `timeout: 0` is
+ * bentocache's stale-while-revalidate path (`shouldSwr`): the factory is started and the stale
+ * value returned at once, with no timer racing the factory. (A soft timeout above 0 races a real
+ * timer, p-timeout's, against the factory's held steps: cachesim does not order app timers yet,
+ * so that set-up is not raced here.)
  *
  * The cached value a scenario starts with (`initial: {cache: 100}`) is written as bentocache
  * writes an entry, with its logical expiration a minute in the past: a warm cache whose entry's
