@@ -135,8 +135,11 @@ export class AppRun {
 
   /**
    * The app's read and write paths as a strategy's, through this run's instances. An operation
-   * ends only once its last step has been recorded: the app hears a reply before its step has
-   * ended (been observed and recorded).
+   * ends only once its last step has been recorded (the app hears a reply before its step has
+   * ended: been observed and recorded), and once the calls it set going in the background have:
+   * a library that answers at once and refreshes behind the caller's back (bentocache's grace
+   * with a soft timeout) makes its refresh's calls after the promise it returned has resolved,
+   * and they are this actor's steps too.
    */
   paths(strategy: Strategy): Strategy {
     const {app} = this.bench.loaded
@@ -223,11 +226,26 @@ export class AppRun {
    */
   private lane(actor: Actor): AppLane & {idle(): Promise<void>} {
     let queue: Promise<unknown> = Promise.resolve()
+    /** Calls made so far: idle() looks whether one came while it waited. */
+    let calls = 0
     const observeCache = () => this.observe('cache')
     const observeRow = () => this.observe('db')
     return {
-      idle: () => queue.then(() => {}),
+      idle: async () => {
+        // What the app does on hearing a reply runs in the same turn of the event loop (promise
+        // jobs and nextTicks), and the reply reaches it before its step has been recorded: once
+        // the queue has emptied and one macrotask has passed, a call the app would make in
+        // answer to its last reply is queued already. So the end does not depend on the
+        // machine's speed. (A call the app makes only after a timer of its own is not waited for.)
+        for (;;) {
+          const seen = calls
+          await queue
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          if (calls === seen) return
+        }
+      },
       step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
+        calls += 1
         const run = queue.then(() => {
           const call = describe()
           const outside = call.keys.find((k) => !k.startsWith(this.bench.prefix))

@@ -86,6 +86,13 @@ describe('an app module raced like a strategy', () => {
     })
   }
 
+  it("a refresh an app leaves running after read() resolved is its reader's steps, and its SET can land after the delete", async () => {
+    const result = await explore('warm-read', fixture('background-refresh.ts'))
+    // B: GET, then in the background SELECT and SET; A: UPDATE, DEL. Every order completes.
+    assert.deepEqual(counts(result), {orders: 10, impossible: 0, divergent: 1, stale: 3, dirty: 0, worst: 'divergent'})
+    assert.equal(result.witness, 'B:redis.GET B:db.select A:db.update A:redis.DEL B:redis.SET')
+  })
+
   it("an example scenario names its app relative to itself and pins the app's outcome", async () => {
     const scenario = await loadScenarioFile(example('user-cache/scenarios/cold-refill-before.yaml'))
     assert.equal(scenario.strategy, 'user-cache')

@@ -4,7 +4,9 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, describe, it} from 'node:test'
 
-import {removeTestData, runCli} from '../helpers/stores.js'
+import {Redis} from 'ioredis'
+
+import {keysMatching, removeTestData, runCli, testPrefix, testRedisUrl} from '../helpers/stores.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
@@ -13,7 +15,7 @@ after(removeTestData)
 
 describe('the caching libraries, raced', () => {
   // The README's rows are what the command prints, cell for cell, on the versions in the lockfile.
-  for (const library of ['cache-manager', 'cache-manager-nonblocking', 'bentocache', 'bentocache-l1-bus', 'cacheable']) {
+  for (const library of ['cache-manager', 'cache-manager-nonblocking', 'bentocache', 'bentocache-l1-bus', 'bentocache-grace', 'cacheable']) {
     it(`${library}: the README's row is the one matrix --app prints`, async () => {
       const result = await runCli(['matrix', '--app', path.join(root, 'examples/libraries', `${library}.ts`), '--markdown'])
       assert.equal(result.code, 0, result.stderr)
@@ -26,7 +28,31 @@ describe('the caching libraries, raced', () => {
   it('check examples/ passes every pinned outcome, the libraries and the user cache', async () => {
     const result = await runCli(['check', path.join(root, 'examples')])
     assert.equal(result.code, 0, result.stdout + result.stderr)
-    assert.match(result.stdout, /15 scenarios: 15 passed, 0 failed/)
+    assert.match(result.stdout, /18 scenarios: 18 passed, 0 failed/)
+  })
+
+  it("bentocache's grace: the background refresh's SET lands after the delete, and Redis keeps the old value for the grace period", async () => {
+    const order = 'B:redis.GET B:redis.GET B:db.select A:db.update A:redis.UNLINK B:redis.SET'
+    const result = await runCli(['run', 'warm-read', '--app', path.join(root, 'examples/libraries/bentocache-grace.ts'), '--order', order, '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const [run] = JSON.parse(result.stdout) as Array<{cache: unknown; db: unknown; divergent: boolean; order: string; history: Array<{actor: string; step: string}>}>
+    assert.equal(run!.order, order)
+    assert.deepEqual([run!.db, run!.cache, run!.divergent], [99, 100, true])
+    // The reader's refresh (after getOrSet had answered 100) is its steps: SELECT, then SET.
+    assert.deepEqual(run!.history.filter((e) => e.actor === 'B').map((e) => e.step), ['redis.GET', 'redis.GET', 'db.select', 'redis.SET'])
+    // Read back from Redis: the stale entry is fresh for its ttl (1 min) and lives for its grace (6 h).
+    const redis = new Redis(testRedisUrl)
+    try {
+      const keys = await keysMatching(redis, `${testPrefix}bento:*`)
+      assert.equal(keys.length, 1, keys.join(', '))
+      const entry = JSON.parse((await redis.get(keys[0]!))!) as {value: number; createdAt: number; logicalExpiration: number}
+      assert.equal(entry.value, 100)
+      assert.equal(entry.logicalExpiration - entry.createdAt, 60_000)
+      const pttl = await redis.pttl(keys[0]!)
+      assert.ok(pttl > 5.9 * 3_600_000 && pttl <= 6 * 3_600_000, `PTTL ${pttl} ms`)
+    } finally {
+      await redis.quit()
+    }
   })
 
   it('cache-manager: a DEL that fails still resolves, and the run says the write claimed success', async () => {
