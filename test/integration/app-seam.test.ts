@@ -42,7 +42,14 @@ describe('an app module raced like a strategy', () => {
       const [app] = await appScenarios(race, example('update-then-delete/app.ts'))
       const reducedApp = await exploreScenario(app!, await benches.for(app!), {signal, reduce: true})
       const reducedBuiltIn = await exploreScenario(template, await benches.for(template), {signal, reduce: true})
-      assert.deepEqual(counts(reducedApp), counts(reducedBuiltIn), `${race}, reduced`)
+      if (race === 'two-writers') {
+        // Except that the built-in's two DELs commute (their counts are dropped), and the app's
+        // do not (its code may read how many keys a DEL removed): fewer classes, the same outcomes.
+        assert.ok(reducedBuiltIn.orders < reducedApp.orders, `${race}, reduced: ${reducedBuiltIn.orders} against ${reducedApp.orders}`)
+        assert.deepEqual({...counts(reducedApp), orders: 0}, {...counts(reducedBuiltIn), orders: 0}, `${race}, reduced`)
+      } else {
+        assert.deepEqual(counts(reducedApp), counts(reducedBuiltIn), `${race}, reduced`)
+      }
     }
   })
 
