@@ -5,6 +5,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepEffect, Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
 import type {Actor, Strategy} from '../strategies/types.js'
+import {creating, deliveryNote, expectDeliveries, refuseListenerCommands} from './deliveries.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
 import {errorLine, type LoadedApp} from './load.js'
 import {toValue} from './value.js'
@@ -117,14 +118,22 @@ export class AppRun {
     // rather than the process with a stack trace.
     running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${errorLine(reason)}`))
     listenForStrays()
+    refuseListenerCommands((command) => {
+      const error = new BadInputError(
+        `app ${shown}: a pub/sub listener sent ${command} while handling a message; cachesim orders a message's delivery, but a command a listener sends is no actor's step, so it refuses to leave it to timing`,
+      )
+      this.refuse(error)
+      return error
+    })
     for (const {actor, redis, mysql} of actors) {
-      const instance = await outsideLanes(async () => {
+      // What the instance subscribes to now is this actor's: the history names who a message reached.
+      const instance = await creating.run(actor.name, () => outsideLanes(async () => {
         try {
           return await app.create({actor: actor.name, id: this.rowId, prefix: this.bench.prefix, redis, mysql, urls: this.bench.urls})
         } catch (error) {
           throw new BadInputError(`app ${shown}: create() failed for actor ${actor.name}: ${errorLine(error)}`)
         }
-      })
+      }))
       if (!instance || typeof instance.read !== 'function' || typeof instance.write !== 'function') {
         throw new BadInputError(`app ${shown}: create() must return an object with read() and write(value) functions`)
       }
@@ -206,6 +215,7 @@ export class AppRun {
   /** Closes every instance (what it opened itself); never a step. Notes the keys this run named, for the next run's reset. */
   async close(): Promise<void> {
     running = null
+    refuseListenerCommands(null)
     await outsideLanes(async () => {
       await Promise.allSettled([...this.instances.values()].map((i) => i.close?.()))
       const {touched, noted} = this.bench
@@ -226,6 +236,7 @@ export class AppRun {
     const observeCache = () => this.observe('cache')
     const observeRow = () => this.observe('db')
     return {
+      actor: actor.name,
       idle: () => queue.then(() => {}),
       step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
         const run = queue.then(() => {
@@ -253,9 +264,26 @@ export class AppRun {
             this.track(actor.name, call)
             return send()
           }
-          // A message reaches the other actors' subscribers when Redis delivers it: no step of theirs.
-          const published = /^redis\.S?PUBLISH$/.test(call.name)
-          return actor.step(call.name, (context) => (published ? (context.note('delivered to subscribers when Redis does, not in an order cachesim chooses'), sent()) : sent()), options)
+          // A PUBLISH ends once every subscriber it reached in this process has handled the
+          // message: no step of any actor goes while a message is on its way (deliveries.ts).
+          const published = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
+          if (!published) return actor.step(call.name, () => sent(), options)
+          return actor.step(
+            call.name,
+            async (context) => {
+              const deliveries = expectDeliveries(call.args![0]!, call.args![1]!)
+              let answer: T
+              try {
+                answer = await sent()
+              } catch (error) {
+                deliveries.cancel()
+                throw error
+              }
+              context.note(deliveryNote(await deliveries.wait(answer)))
+              return answer
+            },
+            options,
+          )
         })
         queue = run.catch(() => {})
         return run
