@@ -27,8 +27,9 @@ export interface StepOf {
  *   take a lease (lease), a `db.select` of its own can take a row lock (FOR UPDATE inside a
  *   transaction), a DEL answers how many keys it removed, and what a step leaves besides the row
  *   and the key (a lease, a lock key) is not in its effect;
- * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
- *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
+ * - a PUBLISH reaches other actors' subscribers, whose in-process caches change before the step
+ *   ends (app/deliveries.ts): what another actor does next may depend on it, so it is dependent
+ *   on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
  *   db.rollback) are dependent, whatever their servers: whether a read was stale or dirty is
  *   judged by whether a commit came before the read began or before it ended (check/reads.ts),
