@@ -5,7 +5,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepEffect, Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
 import type {Actor, Strategy} from '../strategies/types.js'
-import {creating, deliveryNote, expectDeliveries, refuseListenerCommands} from './deliveries.js'
+import {creating, deliveryNote, expectDeliveries, type Owner} from './deliveries.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
 import {errorLine, type LoadedApp} from './load.js'
 import {toValue} from './value.js'
@@ -118,16 +118,9 @@ export class AppRun {
     // rather than the process with a stack trace.
     running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${errorLine(reason)}`))
     listenForStrays()
-    refuseListenerCommands((command) => {
-      const error = new BadInputError(
-        `app ${shown}: a pub/sub listener sent ${command} while handling a message; cachesim orders a message's delivery, but a command a listener sends is no actor's step, so it refuses to leave it to timing`,
-      )
-      this.refuse(error)
-      return error
-    })
     for (const {actor, redis, mysql} of actors) {
       // What the instance subscribes to now is this actor's: the history names who a message reached.
-      const instance = await creating.run(actor.name, () => outsideLanes(async () => {
+      const instance = await creating.run(this.owner(actor.name), () => outsideLanes(async () => {
         try {
           return await app.create({actor: actor.name, id: this.rowId, prefix: this.bench.prefix, redis, mysql, urls: this.bench.urls})
         } catch (error) {
@@ -175,6 +168,20 @@ export class AppRun {
     return state === 'holds' || state === 'always'
   }
 
+  /** An actor as the owner of the subscribers its instance makes: a command one of their listeners sends stops this run. */
+  private owner(actor: ActorName): Owner {
+    return {
+      actor,
+      refuse: (command) => {
+        const error = new BadInputError(
+          `app ${this.bench.loaded.shown}: a pub/sub listener of ${actor}'s sent ${command} while handling a message; cachesim orders a message's delivery, but a command a listener sends is no actor's step, so it refuses to leave it to timing`,
+        )
+        this.refuse(error)
+        return error
+      },
+    }
+  }
+
   /** Follows an actor's transaction from the statements it sends (BEGIN … COMMIT). */
   private track(actor: ActorName, call: ClientCall): void {
     if (!call.name.startsWith('db.')) return
@@ -215,7 +222,6 @@ export class AppRun {
   /** Closes every instance (what it opened itself); never a step. Notes the keys this run named, for the next run's reset. */
   async close(): Promise<void> {
     running = null
-    refuseListenerCommands(null)
     await outsideLanes(async () => {
       await Promise.allSettled([...this.instances.values()].map((i) => i.close?.()))
       const {touched, noted} = this.bench
@@ -236,7 +242,7 @@ export class AppRun {
     const observeCache = () => this.observe('cache')
     const observeRow = () => this.observe('db')
     return {
-      actor: actor.name,
+      owner: this.owner(actor.name),
       idle: () => queue.then(() => {}),
       step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
         const run = queue.then(() => {

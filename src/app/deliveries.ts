@@ -9,20 +9,27 @@ import {AsyncLocalStorage} from 'node:async_hooks'
  *
  * The clients' dispatch is hooked in gate.ts (node-redis's PubSub, ioredis's subscriber replies);
  * this module matches what they dispatch to the PUBLISH steps waiting for it, by channel and
- * message. A listener runs outside every actor's lane: a command it sends is refused (see
- * `listenerSent`), since it would be a step nobody's schedule orders.
+ * message. A listener runs outside every actor's lane: a command it sends is refused (its
+ * subscriber's `refuse`), since it would be a step nobody's schedule orders.
  */
 
+/** Whose a subscriber is: an actor of one run, and what a command its listener sends meets. */
+export interface Owner {
+  actor: string
+  /** Stops the run the actor is in; returns the error the listener's command fails with. */
+  refuse(command: string): Error
+}
+
 /** The actor whose app instance is being created: a subscription made then is that actor's. */
-export const creating = new AsyncLocalStorage<string>()
+export const creating = new AsyncLocalStorage<Owner>()
 
-/** Each subscriber (a node-redis PubSub, an ioredis client) and the actor it subscribed for. */
-const owners = new WeakMap<object, string>()
+/** Each subscriber (a node-redis PubSub, an ioredis client) and whom it subscribed for. */
+const owners = new WeakMap<object, Owner>()
 
-/** Notes whose subscriber `subscriber` is: the actor being created, else the actor whose lane it runs in. */
-export function noteSubscriber(subscriber: object, laneActor: string | undefined): void {
-  const actor = creating.getStore() ?? laneActor
-  if (actor !== undefined && !owners.has(subscriber)) owners.set(subscriber, actor)
+/** Notes whose `subscriber` is: the actor being created, else the actor whose lane it subscribes in. */
+export function noteSubscriber(subscriber: object, lane: Owner | undefined): void {
+  const owner = creating.getStore() ?? lane
+  if (owner !== undefined && !owners.has(subscriber)) owners.set(subscriber, owner)
 }
 
 /** How long a PUBLISH step waits for its deliveries before it says the rest were left to timing. */
@@ -82,8 +89,8 @@ export function expectDeliveries(channel: string, message: string): {wait(receiv
 
 /** One message reaching one subscriber connection, while the client calls its listeners. */
 export interface Delivery {
-  /** Whether the subscriber is an actor's (its listeners then run outside every lane, refused commands). */
-  owned: boolean
+  /** The actor whose subscriber it is (its listeners then run outside every lane, their commands refused). */
+  owner: Owner | undefined
   /** A listener's answer: the delivery is handled once every promise among them has settled. */
   track(result: unknown): void
 }
@@ -103,7 +110,7 @@ export function deliver<T>(subscriber: object, channel: unknown, message: unknow
   const entry = expected.find((e) => e.channel === text(channel) && e.message === text(message) && (e.receivers === null || e.matched < e.receivers))
   const pending: Array<Promise<unknown>> = []
   const delivery: Delivery = {
-    owned: owners.has(subscriber),
+    owner: owners.get(subscriber),
     track(result) {
       if (result && typeof (result as {then?: unknown}).then === 'function') pending.push(Promise.resolve(result as Promise<unknown>))
     },
@@ -119,7 +126,7 @@ export function deliver<T>(subscriber: object, channel: unknown, message: unknow
       void Promise.allSettled(pending)
         .then(() => new Promise((resolve) => setImmediate(resolve)))
         .then(() => {
-          entry.handled.push(owners.get(subscriber) ?? '?')
+          entry.handled.push(owners.get(subscriber)?.actor ?? '?')
           if (entry.receivers !== null && entry.handled.length >= entry.receivers) entry.wake?.()
         })
     }
@@ -132,21 +139,6 @@ export function deliveryNote(report: DeliveryReport): string {
   const to = names.length === 0 ? 'no subscriber' : names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`
   const said = `delivered to ${to} before the next step`
   return report.missing === 0 ? said : `${said}; ${report.missing} more subscriber${report.missing === 1 ? '' : 's'} had not handled it after ${DELIVERY_WAIT_MS / 1000} s: left to timing`
-}
-
-/**
- * What a listener's commands meet: the run is refused (set by the run while it lasts), since a
- * command a listener sends belongs to no actor's lane and no schedule would order it.
- */
-let refusing: ((command: string) => Error) | null = null
-
-export function refuseListenerCommands(refuse: ((command: string) => Error) | null): void {
-  refusing = refuse
-}
-
-/** A listener sent `command` (redis.GET, …): the error to fail it with, or null outside a run. */
-export function listenerSent(command: string): Error | null {
-  return refusing ? refusing(command) : null
 }
 
 function text(value: unknown): string {

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {exists as isRedisCommand, getKeyIndexes, hasFlag} from '@ioredis/commands'
 
-import {currentDelivery, deliver, listenerSent, noteSubscriber} from './deliveries.js'
+import {currentDelivery, deliver, noteSubscriber, type Owner} from './deliveries.js'
 
 /**
  * The seam for apps: the clients an app uses are gated at the start of every command. The actor
@@ -14,8 +14,8 @@ import {currentDelivery, deliver, listenerSent, noteSubscriber} from './deliveri
  * gated too; outside an actor's context (cachesim's own observer, connection set-up) nothing is.
  */
 export interface AppLane {
-  /** The actor whose steps these are (none for the lane a pub/sub listener runs in). */
-  actor?: string
+  /** The actor whose steps these are, and how a command of its subscribers' listeners is refused (none for a listener's lane). */
+  owner?: Owner
   /**
    * Runs one client call as a step of this lane's actor: waits for the schedule, sends it, and
    * resolves with its answer. `call` says what it is (asked when the step's turn in the lane
@@ -46,20 +46,17 @@ export function outsideLanes<T>(fn: () => T): T {
 
 /**
  * Where a pub/sub listener of an actor's subscriber runs: outside every actor's lane. A command it
- * sends would be a step no schedule orders: the run is refused (deliveries.ts).
+ * sends would be a step no schedule orders: it is never sent, and the run is refused (deliveries.ts).
  */
-const listenerLane: AppLane = {
-  step(call, send) {
-    const error = listenerSent(call().name)
-    return error ? Promise.reject(error) : send()
-  },
+function listenerLane(owner: Owner): AppLane {
+  return {step: (call) => Promise.reject(owner.refuse(call().name))}
 }
 
 /** Calls a listener for the delivery being dispatched (if any): in the listener lane when the subscriber is an actor's, its answer tracked. */
 function callListener<T>(listener: () => T): T {
   const delivery = currentDelivery()
   if (!delivery) return listener()
-  const result = delivery.owned ? lanes.run(listenerLane, listener) : listener()
+  const result = delivery.owner ? lanes.run(listenerLane(delivery.owner), listener) : listener()
   delivery.track(result)
   return result
 }
@@ -159,7 +156,7 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
   proto.sendCommand = function (this: unknown, command: IoredisCommand, stream?: unknown) {
     const lane = lanes.getStore()
     const name = command.name.toLowerCase()
-    if (SUBSCRIBE.has(name) && this && typeof this === 'object') noteSubscriber(this, lane?.actor)
+    if (SUBSCRIBE.has(name) && this && typeof this === 'object') noteSubscriber(this, lane?.owner)
     if (!lane || command[GATED]) return send.call(this, command, stream)
     command[GATED] = true
     if (stream && (stream as PipelineStream).isPipeline) {
@@ -336,7 +333,7 @@ function deliverNodeRedis(file: string): void {
   }
   const {subscribe, unsubscribe, handleMessageReply} = proto
   proto.subscribe = function (type, channels, listener, returnBuffers) {
-    noteSubscriber(this, lanes.getStore()?.actor)
+    noteSubscriber(this, lanes.getStore()?.owner)
     return subscribe.call(this, type, channels, typeof listener === 'function' ? wrap(listener) : listener, returnBuffers)
   }
   proto.unsubscribe = function (type, channels, listener, returnBuffers) {
