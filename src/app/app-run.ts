@@ -5,6 +5,7 @@ import {BadInputError} from '../errors/bad-input-error.js'
 import type {ActorName, StepEffect, Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
 import type {Actor, Strategy} from '../strategies/types.js'
+import {creating, deliveryNote, expectDeliveries, type Owner} from './deliveries.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
 import {errorLine, type LoadedApp} from './load.js'
 import {toValue} from './value.js'
@@ -118,13 +119,14 @@ export class AppRun {
     running = (reason) => this.refuse(new BadInputError(`app ${shown}: a promise it made failed and nothing handled it: ${errorLine(reason)}`))
     listenForStrays()
     for (const {actor, redis, mysql} of actors) {
-      const instance = await outsideLanes(async () => {
+      // What the instance subscribes to now is this actor's: the history names who a message reached.
+      const instance = await creating.run(this.owner(actor.name), () => outsideLanes(async () => {
         try {
           return await app.create({actor: actor.name, id: this.rowId, prefix: this.bench.prefix, redis, mysql, urls: this.bench.urls})
         } catch (error) {
           throw new BadInputError(`app ${shown}: create() failed for actor ${actor.name}: ${errorLine(error)}`)
         }
-      })
+      }))
       if (!instance || typeof instance.read !== 'function' || typeof instance.write !== 'function') {
         throw new BadInputError(`app ${shown}: create() must return an object with read() and write(value) functions`)
       }
@@ -167,6 +169,20 @@ export class AppRun {
   holdsLocks(actor: ActorName): boolean {
     const state = this.locking.get(actor)
     return state === 'holds' || state === 'always'
+  }
+
+  /** An actor as the owner of the subscribers its instance makes: a command one of their listeners sends stops this run. */
+  private owner(actor: ActorName): Owner {
+    return {
+      actor,
+      refuse: (command) => {
+        const error = new BadInputError(
+          `app ${this.bench.loaded.shown}: a pub/sub listener of ${actor}'s sent ${command} while handling a message; cachesim orders a message's delivery, but a command a listener sends is no actor's step, so it refuses to leave it to timing`,
+        )
+        this.refuse(error)
+        return error
+      },
+    }
   }
 
   /** Follows an actor's transaction from the statements it sends (BEGIN … COMMIT). */
@@ -231,6 +247,7 @@ export class AppRun {
     const observeCache = () => this.observe('cache')
     const observeRow = () => this.observe('db')
     return {
+      owner: this.owner(actor.name),
       idle: async () => {
         // What the app does on hearing a reply runs in the same turn of the event loop (promise
         // jobs and nextTicks), and the reply reaches it before its step has been recorded: once
@@ -271,9 +288,26 @@ export class AppRun {
             this.track(actor.name, call)
             return send()
           }
-          // A message reaches the other actors' subscribers when Redis delivers it: no step of theirs.
-          const published = /^redis\.S?PUBLISH$/.test(call.name)
-          return actor.step(call.name, (context) => (published ? (context.note('delivered to subscribers when Redis does, not in an order cachesim chooses'), sent()) : sent()), options)
+          // A PUBLISH ends once every subscriber it reached in this process has handled the
+          // message: no step of any actor goes while a message is on its way (deliveries.ts).
+          const published = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
+          if (!published) return actor.step(call.name, () => sent(), options)
+          return actor.step(
+            call.name,
+            async (context) => {
+              const deliveries = expectDeliveries(call.args![0]!, call.args![1]!)
+              let answer: T
+              try {
+                answer = await sent()
+              } catch (error) {
+                deliveries.cancel()
+                throw error
+              }
+              context.note(deliveryNote(await deliveries.wait(answer)))
+              return answer
+            },
+            options,
+          )
         })
         queue = run.catch(() => {})
         return run

@@ -6,12 +6,16 @@ import {fileURLToPath} from 'node:url'
 
 import {exists as isRedisCommand, getKeyIndexes, hasFlag} from '@ioredis/commands'
 
+import {currentDelivery, deliver, noteSubscriber, type Owner} from './deliveries.js'
+
 /**
  * The seam for apps: the clients an app uses are gated at the start of every command. The actor
  * a command belongs to is found from async context, so clients a library opens by itself are
  * gated too; outside an actor's context (cachesim's own observer, connection set-up) nothing is.
  */
 export interface AppLane {
+  /** The actor whose steps these are, and how a command of its subscribers' listeners is refused (none for a listener's lane). */
+  owner?: Owner
   /**
    * Runs one client call as a step of this lane's actor: waits for the schedule, sends it, and
    * resolves with its answer. `call` says what it is (asked when the step's turn in the lane
@@ -38,6 +42,35 @@ export const lanes = new AsyncLocalStorage<AppLane>()
 /** Runs `fn` outside every actor's context: cachesim's own store calls are never steps. */
 export function outsideLanes<T>(fn: () => T): T {
   return lanes.exit(fn)
+}
+
+/**
+ * Where a pub/sub listener of an actor's subscriber runs: outside every actor's lane. A command it
+ * sends would be a step no schedule orders: it is never sent, and the run is refused (deliveries.ts).
+ */
+function listenerLane(owner: Owner): AppLane {
+  return {step: (call) => Promise.reject(owner.refuse(call().name))}
+}
+
+/** Calls a listener for the delivery being dispatched (if any): in the listener lane when the subscriber is an actor's, its answer tracked. */
+function callListener<T>(listener: () => T): T {
+  const delivery = currentDelivery()
+  if (!delivery) return listener()
+  const result = delivery.owner ? lanes.run(listenerLane(delivery.owner), listener) : listener()
+  delivery.track(result)
+  return result
+}
+
+const SUBSCRIBE = new Set(['subscribe', 'psubscribe', 'ssubscribe'])
+const MESSAGES = new Set(['message', 'messageBuffer', 'pmessage', 'pmessageBuffer', 'smessage', 'smessageBuffer'])
+
+/** A pub/sub message reply's kind, channel and message (a pattern message's channel, not its pattern), or null. */
+function messageOf(reply: unknown): {channel: unknown; message: unknown} | null {
+  if (!Array.isArray(reply) || reply[0] === undefined || reply[0] === null) return null
+  const kind = String(reply[0])
+  if (kind === 'message' || kind === 'smessage') return {channel: reply[1], message: reply[2]}
+  if (kind === 'pmessage') return {channel: reply[2], message: reply[3]}
+  return null
 }
 
 /** Commands a client sends to set a connection up (or for pub/sub): never steps, never held. */
@@ -84,7 +117,7 @@ function gatePackage(dir: string): void {
   if (installed.has(dir)) return
   installed.add(dir)
   const name = path.basename(path.dirname(dir)) === '@redis' ? '@redis/client' : path.basename(dir)
-  if (name === 'ioredis') gateIoredis(createRequire(path.join(dir, 'package.json'))(dir) as IoredisModule)
+  if (name === 'ioredis') gateIoredis(createRequire(path.join(dir, 'package.json'))(dir) as IoredisModule, dir)
   else if (name === 'mysql2') gateMysql2(dir)
   else if (name === '@redis/client') gateNodeRedis(dir)
 }
@@ -104,20 +137,26 @@ interface IoredisCommand extends Marked {
   reject(error: unknown): void
   promise: Promise<unknown>
 }
+interface IoredisEmitter {
+  emit(event: string | symbol, ...args: unknown[]): boolean
+  rawListeners(event: string | symbol): Array<(...args: unknown[]) => unknown>
+}
 interface IoredisModule {
-  Redis: {prototype: {sendCommand(this: unknown, command: IoredisCommand, stream?: unknown): Promise<unknown>}}
+  Redis: {prototype: IoredisEmitter & {sendCommand(this: unknown, command: IoredisCommand, stream?: unknown): Promise<unknown>}}
 }
 /** ioredis hands each command of a pipeline (or MULTI) to sendCommand with one stream object for the batch. */
 type PipelineStream = {isPipeline?: boolean}
 
-function gateIoredis(ioredis: IoredisModule): void {
+function gateIoredis(ioredis: IoredisModule, dir: string): void {
   const proto = ioredis.Redis.prototype
+  deliverIoredis(proto, dir)
   const send = proto.sendCommand
   /** The batch being collected for each pipeline's stream: its commands, sent together when the step goes. */
   const batches = new WeakMap<object, Array<{client: unknown; command: IoredisCommand; stream: unknown}>>()
   proto.sendCommand = function (this: unknown, command: IoredisCommand, stream?: unknown) {
     const lane = lanes.getStore()
     const name = command.name.toLowerCase()
+    if (SUBSCRIBE.has(name) && this && typeof this === 'object') noteSubscriber(this, lane?.owner)
     if (!lane || command[GATED]) return send.call(this, command, stream)
     command[GATED] = true
     if (stream && (stream as PipelineStream).isPipeline) {
@@ -155,6 +194,31 @@ function gateIoredis(ioredis: IoredisModule): void {
   }
 }
 
+/**
+ * ioredis hands a subscriber's message replies to DataHandler.handleSubscriberReply, which emits
+ * them (message and messageBuffer for one reply): one reply is one delivery, and its listeners'
+ * answers are kept so that the delivery counts as handled once they settle.
+ */
+function deliverIoredis(proto: IoredisEmitter, dir: string): void {
+  const file = path.join(dir, 'built/DataHandler.js')
+  if (!existsSync(file)) return
+  const handler = (createRequire(file)(file) as {default?: {prototype: {handleSubscriberReply?(reply: unknown): boolean}}}).default?.prototype
+  const handle = handler?.handleSubscriberReply
+  if (!handler || !handle) return
+  handler.handleSubscriberReply = function (this: {redis: object}, reply: unknown) {
+    const message = messageOf(reply)
+    if (!message) return handle.call(this, reply)
+    return deliver(this.redis, message.channel, message.message, () => handle.call(this, reply))
+  }
+  const emit = proto.emit
+  proto.emit = function (this: IoredisEmitter, event: string | symbol, ...args: unknown[]) {
+    if (!currentDelivery() || typeof event !== 'string' || !MESSAGES.has(event)) return emit.call(this, event, ...args)
+    const listeners = this.rawListeners(event)
+    for (const listener of listeners) callListener(() => listener.apply(this, args))
+    return listeners.length > 0
+  }
+}
+
 function isWrite(command: string): boolean {
   if (!isRedisCommand(command)) return true
   return !hasFlag(command, 'readonly') && command !== 'multi' && command !== 'exec'
@@ -188,6 +252,7 @@ type ClientProto = Record<string, Method | undefined>
 function gateNodeRedis(dir: string): void {
   const file = path.join(dir, 'dist/lib/client/index.js')
   if (!existsSync(file)) return
+  deliverNodeRedis(path.join(dir, 'dist/lib/client/pub-sub.js'))
   const require = createRequire(file)
   const proto = (require(file) as {default?: {prototype: ClientProto}}).default?.prototype
   if (!proto) return
@@ -238,6 +303,46 @@ function gateNodeRedis(dir: string): void {
         return (this as ClientProto).commandsExecutor!.call(this, command, args, name)
       }
     }
+  }
+}
+
+type Listener = (message: unknown, channel: unknown) => unknown
+interface PubSubProto {
+  subscribe(this: object, type: unknown, channels: unknown, listener: Listener, returnBuffers?: boolean): unknown
+  unsubscribe(this: object, type: unknown, channels: unknown, listener?: Listener, returnBuffers?: boolean): unknown
+  handleMessageReply(this: object, reply: unknown): boolean
+}
+
+/**
+ * node-redis (v4 and v5) dispatches a subscriber's messages in PubSub.handleMessageReply, one
+ * reply one delivery; each listener is wrapped as it subscribes (and found again as it
+ * unsubscribes) so that its answer is kept.
+ */
+function deliverNodeRedis(file: string): void {
+  if (!existsSync(file)) return
+  const proto = (createRequire(file)(file) as {PubSub?: {prototype: PubSubProto}}).PubSub?.prototype
+  if (!proto?.handleMessageReply || !proto.subscribe || !proto.unsubscribe) return
+  const wrappers = new WeakMap<Listener, Listener>()
+  const wrap = (listener: Listener): Listener => {
+    let wrapped = wrappers.get(listener)
+    if (!wrapped) {
+      wrapped = (message, channel) => callListener(() => listener(message, channel))
+      wrappers.set(listener, wrapped)
+    }
+    return wrapped
+  }
+  const {subscribe, unsubscribe, handleMessageReply} = proto
+  proto.subscribe = function (type, channels, listener, returnBuffers) {
+    noteSubscriber(this, lanes.getStore()?.owner)
+    return subscribe.call(this, type, channels, typeof listener === 'function' ? wrap(listener) : listener, returnBuffers)
+  }
+  proto.unsubscribe = function (type, channels, listener, returnBuffers) {
+    return unsubscribe.call(this, type, channels, listener ? (wrappers.get(listener) ?? listener) : listener, returnBuffers)
+  }
+  proto.handleMessageReply = function (reply) {
+    const message = messageOf(Array.isArray(reply) ? reply.map((r: unknown) => (Buffer.isBuffer(r) ? r.toString() : r)) : reply)
+    if (!message) return handleMessageReply.call(this, reply)
+    return deliver(this, message.channel, message.message, () => handleMessageReply.call(this, reply))
   }
 }
 

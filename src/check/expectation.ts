@@ -12,9 +12,11 @@ export interface ObservedRun {
   lostWrites: number
   cacheMisses: number
   convergedAfterMs: number | null
+  /** Each actor's in-process cache at the end, for an app that shows one (an actor left out holds nothing). */
+  views?: Record<string, Value>
 }
 
-const LABELS: Record<Exclude<keyof RunExpectation, 'explore' | 'convergedWithinMs'>, string> = {
+const LABELS: Record<Exclude<keyof RunExpectation, 'explore' | 'convergedWithinMs' | 'views'>, string> = {
   divergent: 'divergent',
   db: 'MySQL value',
   cache: 'Redis value',
@@ -33,6 +35,10 @@ export function compareExpectation(expect: RunExpectation, observed: ObservedRun
     const want = expect[key]
     const got = observed[key]
     if (!sameValue(want ?? null, got)) mismatches.push(`${LABELS[key]}: expected ${show(want)}, got ${show(got)}`)
+  }
+  for (const [actor, want] of Object.entries(expect.views ?? {})) {
+    const got = observed.views?.[actor] ?? null
+    if (!sameValue(want, got)) mismatches.push(`${actor}'s in-process cache: expected ${show(want)}, got ${show(got)}`)
   }
   const within = expect.convergedWithinMs
   if (within !== undefined && (observed.convergedAfterMs === null || observed.convergedAfterMs > within)) {

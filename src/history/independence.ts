@@ -37,8 +37,9 @@ export interface StepOf {
  * - two built-in `cache.set` of the same value commute: either order leaves that value, each
  *   answers OK, and under the run's clock (schedule/ttl-clock.ts) no time passes between two
  *   steps, so a TTL they set runs out at the same moment either way. A failed SET changes nothing;
- * - a PUBLISH reaches other actors' subscribers, whose in-process caches change when Redis
- *   delivers it: what another actor does next may depend on it, so it is dependent on every step;
+ * - a PUBLISH reaches other actors' subscribers, whose in-process caches change before the step
+ *   ends (app/deliveries.ts): what another actor does next may depend on it, so it is dependent
+ *   on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
  *   db.rollback) are dependent, whatever their servers: whether a read was stale or dirty is
  *   judged by whether a commit came before the read began or before it ended (check/reads.ts),

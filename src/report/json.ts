@@ -16,6 +16,8 @@ export interface StepJson {
   startMs: number
   endMs: number | null
   error?: string
+  /** What the step noted: a version, an expiry, whom a PUBLISH was delivered to, … */
+  note?: string
 }
 
 /** One run in `--json` output. Field names are an interface: add, never rename. */
@@ -78,6 +80,7 @@ export function toRunJson(run: RunResult): RunJson {
         endMs: s.endMs === null ? null : round(s.endMs),
       }
       if (s.error !== undefined) step.error = s.error
+      if (s.note !== undefined) step.note = s.note
       return step
     }),
   }

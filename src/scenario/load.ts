@@ -215,7 +215,7 @@ const ALLOWED: Record<string, string[]> = {
   delays: ['actor', 'before', 'after', 'ms', 'occurrence'],
   faults: ['actor', 'step', 'kind', 'ms', 'occurrence'],
   replica: ['readers', 'lagMs'],
-  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'lostWrites', 'cacheMisses', 'convergedWithinMs', 'explore'],
+  expect: ['divergent', 'db', 'cache', 'staleReads', 'dirtyReads', 'dbQueries', 'lostWrites', 'cacheMisses', 'convergedWithinMs', 'views', 'explore'],
   explore: ['orders', 'impossibleOrders', 'divergentOrders', 'staleOrders', 'dirtyOrders', 'witness'],
 }
 

@@ -64,6 +64,7 @@ export const runExpectationSchema = z.strictObject({
   lostWrites: z.number().int().min(0).optional(),
   cacheMisses: z.number().int().min(0).optional(),
   convergedWithinMs: z.number().int().min(0).optional(),
+  views: z.record(z.string(), rowValue.nullable()).optional(),
   explore: exploreExpectationSchema.optional(),
 })
 

@@ -41,6 +41,8 @@ export interface RunExpectation {
   cacheMisses?: number
   /** After the actors finish, the stores agree again within this long (TTL-based strategies). */
   convergedWithinMs?: number
+  /** What the named actors' in-process (L1) caches hold at the end, for an app that shows them (null: nothing). */
+  views?: Record<string, Value>
 }
 
 /** A count pinned exactly (2) or by a comparison (">0", "<=3"). */

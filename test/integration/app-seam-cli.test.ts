@@ -7,7 +7,7 @@ import {after, describe, it} from 'node:test'
 
 import {Redis} from 'ioredis'
 
-import {removeTestData, runCli, testRedisUrl} from '../helpers/stores.js'
+import {keysMatching, removeTestData, runCli, testPrefix, testRedisUrl} from '../helpers/stores.js'
 
 /** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -39,6 +39,18 @@ describe('the app seam from the command line', () => {
       }
     } finally {
       await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it("a pub/sub listener's own Redis command is refused: exit 2, one line, and the command is never sent", async () => {
+    const result = await runCli(['run', 'warm-read', '--app', fixture('pubsub-listener-sends.ts'), '--order', 'A:db.update A:redis.PUBLISH B:redis.GET'])
+    assert.equal(result.code, 2, result.stdout + result.stderr)
+    assert.match(result.stderr, /a pub\/sub listener of [AB]'s sent redis\.SET while handling a message; .* no actor's step/)
+    const redis = new Redis(testRedisUrl)
+    try {
+      assert.deepEqual(await keysMatching(redis, `${testPrefix}pubsub:*:heard`), [])
+    } finally {
+      redis.disconnect()
     }
   })
 

@@ -15,7 +15,7 @@ after(removeTestData)
 
 describe('the caching libraries, raced', () => {
   // The README's rows are what the command prints, cell for cell, on the versions in the lockfile.
-  for (const library of ['cache-manager', 'cache-manager-nonblocking', 'bentocache', 'bentocache-l1-bus', 'bentocache-grace', 'cacheable']) {
+  for (const library of ['cache-manager', 'cache-manager-nonblocking', 'bentocache', 'bentocache-l1-bus', 'bentocache-grace', 'cacheable', 'cacheable-sync']) {
     it(`${library}: the README's row is the one matrix --app prints`, async () => {
       const result = await runCli(['matrix', '--app', path.join(root, 'examples/libraries', `${library}.ts`), '--markdown'])
       assert.equal(result.code, 0, result.stderr)
@@ -28,7 +28,7 @@ describe('the caching libraries, raced', () => {
   it('check examples/ passes every pinned outcome, the libraries and the user cache', async () => {
     const result = await runCli(['check', path.join(root, 'examples')])
     assert.equal(result.code, 0, result.stdout + result.stderr)
-    assert.match(result.stdout, /18 scenarios: 18 passed, 0 failed/)
+    assert.match(result.stdout, /21 scenarios: 21 passed, 0 failed/)
   })
 
   it("bentocache's grace: the background refresh's SET lands after the delete, and Redis keeps the old value for the grace period", async () => {
@@ -60,6 +60,19 @@ describe('the caching libraries, raced', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /MySQL 99, Redis 100 \(divergent\)/)
     assert.match(result.stdout, /A's write of 99 told its caller it succeeded, though a step of it failed/)
+  })
+
+  it("cacheable-sync: B's stale refill, published after A's delete, puts the old value back in A's L1", async () => {
+    const scenario = path.join(root, 'examples/libraries/scenarios/cacheable-sync-stale-publish.yaml')
+    const order = 'B:redis.GET B:db.select B:redis.SET A:redis.GET A:db.update A:redis.UNLINK A:redis.PUBLISH B:redis.PUBLISH'
+    const result = await runCli(['run', scenario, '--order', order, '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const [run] = JSON.parse(result.stdout) as Array<{cache: unknown; db: unknown; views: Record<string, unknown>; history: Array<{step: string; note?: string}>}>
+    assert.equal(run!.cache, null)
+    assert.equal(run!.db, 99)
+    assert.deepEqual(run!.views, {A: 100})
+    const notes = run!.history.filter((e) => e.step === 'redis.PUBLISH' && e.note).map((e) => e.note)
+    assert.deepEqual(notes, ['delivered to A and B before the next step', 'delivered to A and B before the next step'])
   })
 
   it("cacheable: another actor's L1 keeps the old value after the delete, and the run says so", async () => {

@@ -46,6 +46,12 @@ describe('expect: of one run', () => {
     assert.deepEqual(compareExpectation(expect, {...coldRefill, divergent: false}), ['converged within 50 ms: got never diverged'])
   })
 
+  it("views: each named actor's in-process cache at the end; an actor with nothing there holds none", () => {
+    const observed = {...coldRefill, views: {A: 100}}
+    assert.deepEqual(compareExpectation({views: {A: 100, B: null}}, observed), [])
+    assert.deepEqual(compareExpectation({views: {A: 99, B: 100}}, observed), ["A's in-process cache: expected 99, got 100", "B's in-process cache: expected 100, got none"])
+  })
+
   it('the run part of expect: leaves out what explore finds, and is null when nothing is left', () => {
     assert.equal(runExpectation(undefined), null)
     assert.equal(runExpectation({explore: {orders: 6}}), null)
