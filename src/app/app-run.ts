@@ -19,8 +19,13 @@ export interface AppBench {
   urls: {redis: string; mysql: string}
   /** Keys the app's steps named, in any run so far: each run starts without them. */
   touched: Set<string>
-  /** How many of them are noted in Redis (for runs in other processes), and whether those were read. */
-  noted: {count: number; read: boolean}
+  /** The same, by the row of the run that named them: runs side by side reset only their own. */
+  touchedBy: Map<number, Set<string>>
+  /**
+   * How many of them are noted in Redis (for runs in other processes), and the removal of the
+   * keys noted there by earlier processes: done once, before any run of this process starts.
+   */
+  noted: {count: number; cleared?: Promise<void>}
 }
 
 const setUps = new WeakMap<object, Map<string, Promise<void>>>()
@@ -65,16 +70,25 @@ export class AppRun {
   private readonly threads = new Map<ActorName, Set<number>>()
   /** The stores as the last write step left them: an observed step's effect is what changed. */
   private last: {db: Value; cache: Value} = {db: null, cache: null}
+  /**
+   * The prefix this run's instances are given. Runs side by side (explore --parallel) work on
+   * other rows, and each gets a prefix of its own under cachesim's: a channel or lock an app
+   * names from its prefix (a bus, a sync channel) is then this run's alone, and no message of
+   * one run reaches another's subscribers.
+   */
+  private readonly prefix: string
 
   constructor(
     private readonly bench: AppBench,
     private readonly rowId: number,
     /** Called when the app does something cachesim must not allow (a key outside its prefix): the run stops. */
     private readonly refuse: (error: BadInputError) => void,
-  ) {}
+  ) {
+    this.prefix = rowId === 1 ? bench.prefix : `${bench.prefix}${rowId}:`
+  }
 
   get key(): string {
-    return this.bench.loaded.app.key(this.rowId, this.bench.prefix)
+    return this.bench.loaded.app.key(this.rowId, this.prefix)
   }
 
   valueOf(n: number | null): Value {
@@ -85,20 +99,24 @@ export class AppRun {
   async reset(initial: {db: number | null; cache: number | null}): Promise<void> {
     const {app} = this.bench.loaded
     const key = this.key
-    if (!key.startsWith(this.bench.prefix)) {
-      throw new BadInputError(`app ${this.bench.loaded.shown}: key(${this.rowId}, prefix) gave "${key}", which does not start with the prefix "${this.bench.prefix}"`)
+    if (!key.startsWith(this.prefix)) {
+      throw new BadInputError(`app ${this.bench.loaded.shown}: key(${this.rowId}, prefix) gave "${key}", which does not start with the prefix "${this.prefix}"`)
     }
     const {mysql, redis} = this.bench.observer
-    const {touched, noted} = this.bench
+    const {touched, touchedBy, noted} = this.bench
     await outsideLanes(async () => {
-      // Keys an earlier run named, in another process too: noted in a set under the prefix, read once.
-      if (!noted.read) {
-        for (const k of await redis.smembers(touchedSetKey(this.bench.prefix))) if (k.startsWith(this.bench.prefix)) touched.add(k)
-        noted.read = true
+      // Keys an earlier process's runs named, noted in a set under the prefix: gone before any run
+      // here starts (every reset waits for it), so that no run loses a key another has just set.
+      noted.cleared ??= redis.smembers(touchedSetKey(this.bench.prefix)).then(async (old) => {
+        const ours = old.filter((k) => k.startsWith(this.bench.prefix))
+        for (const k of ours) touched.add(k)
         noted.count = touched.size
-      }
+        if (ours.length > 0) await redis.del(...ours)
+      })
+      await noted.cleared
+      // Keys this row's earlier runs named: runs side by side (other rows) keep theirs.
       const cached = this.valueOf(initial.cache)
-      const keys = redis.multi().del(...new Set([...touched, key]))
+      const keys = redis.multi().del(...new Set([...(touchedBy.get(this.rowId) ?? []), key]))
       if (cached !== null) keys.set(key, app.encode(cached))
       await Promise.all([keys.exec(), app.writeRow(mysql, this.rowId, this.valueOf(initial.db))])
     })
@@ -122,7 +140,7 @@ export class AppRun {
       // What the instance subscribes to now is this actor's: the history names who a message reached.
       const instance = await creating.run(this.owner(actor.name), () => outsideLanes(async () => {
         try {
-          return await app.create({actor: actor.name, id: this.rowId, prefix: this.bench.prefix, redis, mysql, urls: this.bench.urls})
+          return await app.create({actor: actor.name, id: this.rowId, prefix: this.prefix, redis, mysql, urls: this.bench.urls})
         } catch (error) {
           throw new BadInputError(`app ${shown}: create() failed for actor ${actor.name}: ${errorLine(error)}`)
         }
@@ -265,15 +283,20 @@ export class AppRun {
         calls += 1
         const run = queue.then(() => {
           const call = describe()
-          const outside = call.keys.find((k) => !k.startsWith(this.bench.prefix))
+          const outside = call.keys.find((k) => !k.startsWith(this.prefix))
           if (outside !== undefined) {
             const error = new BadInputError(
-              `app ${this.bench.loaded.shown}: ${actor.name}'s ${call.name} names the key "${outside}", outside cachesim's prefix "${this.bench.prefix}"; build every key from the prefix create() is given`,
+              `app ${this.bench.loaded.shown}: ${actor.name}'s ${call.name} names the key "${outside}", outside cachesim's prefix "${this.prefix}"; build every key from the prefix create() is given`,
             )
             this.refuse(error)
             throw error
           }
-          for (const key of call.keys) this.bench.touched.add(key)
+          const mine = this.bench.touchedBy.get(this.rowId) ?? new Set<string>()
+          this.bench.touchedBy.set(this.rowId, mine)
+          for (const key of call.keys) {
+            this.bench.touched.add(key)
+            mine.add(key)
+          }
           // A fault at `redis.write` hits the first Redis command that may change the store.
           // A Redis command can change only the cache, a statement only the row: only that is read back.
           const redisCall = call.name.startsWith('redis.')
@@ -371,6 +394,19 @@ function listenForStrays(): void {
   if (listening) return
   listening = true
   process.on('unhandledRejection', (reason) => running?.(reason))
+}
+
+/**
+ * Removes what runs on rows `ids` left (a parallel exploration's extra slots): their rows in the
+ * app's table and the keys they named. Row 1 keeps the last run's state to look at.
+ */
+export async function removeAppRows(bench: AppBench, ids: readonly number[]): Promise<void> {
+  const {observer, loaded, touchedBy} = bench
+  await outsideLanes(async () => {
+    const keys = ids.flatMap((id) => [...(touchedBy.get(id) ?? [])])
+    await Promise.all([keys.length > 0 ? observer.redis.del(...keys) : null, ...ids.map((id) => loaded.app.writeRow(observer.mysql, id, null))])
+    for (const id of ids) touchedBy.delete(id)
+  })
 }
 
 /** The set of keys apps have named under this prefix: every run starts without them. */

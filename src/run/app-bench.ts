@@ -45,7 +45,7 @@ export async function appBench(bench: Workbench, loaded: LoadedApp, observer: St
     const {mysql, redis} = bench.targets
     const credentials = mysql.password === undefined ? encodeURIComponent(mysql.user) : `${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}`
     const urls = {redis: redis.url, mysql: `mysql://${credentials}@${mysql.host}:${mysql.port}/${mysql.database}`}
-    state = {loaded, prefix: bench.keys.prefix, observer: {mysql: bench.observer.mysql.raw, redis: bench.observer.redis.raw}, urls, touched: new Set(), noted: {count: 0, read: false}}
+    state = {loaded, prefix: bench.keys.prefix, observer: {mysql: bench.observer.mysql.raw, redis: bench.observer.redis.raw}, urls, touched: new Set(), touchedBy: new Map(), noted: {count: 0}}
     apps.set(loaded.file, state)
   }
   await setUpApp(bench, state)

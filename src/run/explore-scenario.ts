@@ -1,3 +1,5 @@
+import {removeAppRows} from '../app/app-run.js'
+import {loadedApp} from '../app/load.js'
 import {compareExploreExpectation, type ObservedExploration, pinsOrderCounts} from '../check/expectation.js'
 import {type VerdictWord, WORDS} from '../check/verdict.js'
 import type {ExploreExpectation, Scenario} from '../scenario/types.js'
@@ -5,6 +7,7 @@ import {exploreAllOrders, interleavingsOf, type OrderPlan, pctBound, planSelecto
 import {ordersOfClass} from '../schedule/sleep-set.js'
 import type {LockKind} from '../scenario/types.js'
 import {SteppedSchedule} from '../schedule/stepped.js'
+import {appBench} from './app-bench.js'
 import {type BehaviourKeys, ExploreTally, type KeepRuns, type OrderRun} from './explore-tally.js'
 import type {RunResult} from './result.js'
 import {runScenario} from './run-scenario.js'
@@ -160,7 +163,12 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     return run
   }
   // Slots 1.. ran on rows 2..: what they made goes; slot 0's row is the last run's to look at.
-  const removeExtraRows = () => (parallel > 1 && !options.signal.aborted ? bench.removeRows(Array.from({length: parallel - 1}, (_, i) => 2 + i)) : Promise.resolve())
+  const removeExtraRows = async () => {
+    if (parallel <= 1 || options.signal.aborted) return
+    const extra = Array.from({length: parallel - 1}, (_, i) => 2 + i)
+    await bench.removeRows(extra)
+    if (scenario.app) await removeAppRows(await appBench(bench, loadedApp(scenario.app.file), bench.observer), extra)
+  }
   let complete: boolean
   let redundant = 0
   let sampled: ExploreResult['sampled'] = null

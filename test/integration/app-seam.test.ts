@@ -3,10 +3,12 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, it} from 'node:test'
 
+import {Redis} from 'ioredis'
+
 import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenario.js'
 import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
 import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
-import {testWorkbenches} from '../helpers/stores.js'
+import {keysMatching, testPrefix, testRedisUrl, testWorkbenches} from '../helpers/stores.js'
 
 /** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -107,4 +109,26 @@ describe('an app module raced like a strategy', () => {
     const result = await exploreScenario(scenario, await benches.for(scenario), {signal})
     assert.equal(result.matchesExpected, true, result.mismatches.join('; '))
   })
+
+  // Runs side by side each get a prefix of their own (and reset only their own keys): a bus or sync
+  // channel an app names from its prefix is then one run's, and no run loses a key another just set.
+  for (const file of ['bentocache-l1-bus-cold-refill.yaml', 'cacheable-sync-cold-refill.yaml', 'bentocache-cold-refill.yaml']) {
+    it(`explore --parallel 3 finds what one at a time finds (${file.replace('.yaml', '')})`, async () => {
+      const scenario = await loadScenarioFile(example(`libraries/scenarios/${file}`))
+      const bench = await benches.for(scenario)
+      const outcome = (r: ExploreResult) => ({...counts(r), behaviours: r.behaviours, divergentBehaviours: r.divergentBehaviours})
+      const alone = outcome(await exploreScenario(scenario, bench, {signal, reduce: false}))
+      assert.ok(alone.divergent > 0, `${file}: ${alone.divergent} divergent`)
+      for (let i = 0; i < 2; i += 1) {
+        assert.deepEqual(outcome(await exploreScenario(scenario, bench, {signal, reduce: false, parallel: 3})), alone, `${file}, --parallel 3, try ${i + 1}`)
+      }
+      // And the extra runs' keys are gone when it ends.
+      const redis = new Redis(testRedisUrl)
+      try {
+        assert.deepEqual([...(await keysMatching(redis, `${testPrefix}2:*`)), ...(await keysMatching(redis, `${testPrefix}3:*`))], [])
+      } finally {
+        await redis.quit()
+      }
+    })
+  }
 })
