@@ -19,8 +19,10 @@ export function renderExploreBench(result: ExploreBenchResult): string {
     r.frameworkUsPerStep.toFixed(0),
   ]
   for (const r of result.rows) table.push(cells(r.scenario, r, r.sameVerdicts))
-  table.push(cells(chalk.bold('two-actor scenarios'), result.twoActors, result.rows.filter((r) => r.actors === 2).every((r) => r.sameVerdicts)))
-  table.push(cells(chalk.bold('all'), result.all, result.sameVerdicts))
+  // Totals only over more than one row (a lone row is its own total), and none over no rows.
+  const twoActors = result.rows.filter((r) => r.actors === 2)
+  if (twoActors.length > 1 && twoActors.length < result.rows.length) table.push(cells(chalk.bold('two-actor scenarios'), result.twoActors, twoActors.every((r) => r.sameVerdicts)))
+  if (result.rows.length > 1) table.push(cells(chalk.bold('all'), result.all, result.sameVerdicts))
   return [
     table.toString(),
     chalk.dim(
