@@ -139,8 +139,8 @@ describe('an app module raced like a strategy', () => {
   // soft-timeout.ts: B's refill on a miss is waited for at most 100 ms (then B answers null and
   // the refill leaves the cache alone); A yields to a 0 ms timer between its UPDATE and its DEL.
   describe("an app's timers go by the run's clock, not the machine's", () => {
-    const ordered = async (order: string, pauseMs: number | null) => {
-      const [template] = await appScenarios('cold-refill', fixture('soft-timeout.ts'))
+    const ordered = async (order: string, pauseMs: number | null, race = 'cold-refill', app = fixture('soft-timeout.ts')) => {
+      const [template] = await appScenarios(race, app)
       const scenario = {...template!, faults: pauseMs === null ? [] : [{actor: 'B', step: 'db.select', kind: 'pause' as const, ms: pauseMs}]}
       return runScenario(scenario, await benches.for(scenario), {
         schedule: (hooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(parseOrder(order)), ...hooks}),
@@ -161,6 +161,18 @@ describe('an app module raced like a strategy', () => {
       assert.equal(run.operations.find((o) => o.op === 'read')?.value, 99)
       const pause = run.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')
       assert.equal(pause?.note, "50 ms before db.select (injected); then A's 0 ms timer fired")
+    })
+
+    it("bentocache's soft timeout (200 ms) fires in a longer pause: getOrSet answers the stale 100, and the factory goes on to SET the 99 it read", async () => {
+      const order = 'B:redis.GET B:redis.GET A:db.update B:pause B:db.select A:redis.UNLINK B:redis.SET'
+      const soft = example('libraries/bentocache-grace-soft.ts')
+      const timedOut = await ordered(order, 500, 'warm-read', soft)
+      assert.equal(timedOut.operations.find((o) => o.op === 'read')?.value, 100)
+      assert.equal(timedOut.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')?.note, "500 ms before db.select (injected); then B's 200 ms timer fired")
+      assert.deepEqual({db: timedOut.db, cache: timedOut.cache}, {db: 99, cache: 99})
+      // Within the soft timeout, getOrSet waits for its factory and answers what it read.
+      const inTime = await ordered(order, 100, 'warm-read', soft)
+      assert.equal(inTime.operations.find((o) => o.op === 'read')?.value, 99)
     })
 
     it('a 0 ms timer fires once nothing else can go: in every order A deletes last, so no stale refill stays', async () => {
