@@ -198,7 +198,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     return {
       name: spec.name,
       startAfterMs: spec.startAfterMs,
-      body: app ? () => app.within(spec.name, body) : body,
+      // An actor's timers that have not fired when its program ends never do.
+      body: app ? () => app.within(spec.name, body).finally(() => clock.timers.dropOwnedBy(spec.name)) : body,
     }
   })
 

@@ -29,7 +29,8 @@ let nextId = FIRST_ID
  * with their deadlines on the run's clock instead of on the event loop, so that whether a soft
  * timeout beats a held step depends on the order and the pauses, not on the machine's speed.
  * They fire at a `pause` step that passes their deadline, or when nothing else can go
- * (stepped.ts); those left when the run ends are dropped without firing.
+ * (stepped.ts); those left when their actor's program ends, or the run, are dropped without
+ * firing.
  */
 export class VirtualTimers {
   private readonly pending = new Map<number, VirtualTimer>()
@@ -101,6 +102,11 @@ export class VirtualTimers {
       timer.fire()
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
+  }
+
+  /** The actor's program has ended: its timers never fire (nothing of its would wait for them). */
+  dropOwnedBy(actor: ActorName): void {
+    for (const timer of [...this.pending.values()]) if (timer.owner === actor) this.pending.delete(timer.id)
   }
 
   /** The run is over: what has not fired never will. */
