@@ -8,9 +8,9 @@
  * out after getOrSet has resolved. Those trailing calls are still the reader's steps (the
  * operation ends only once they have), ordered by the schedule like any other. `timeout: 0` is
  * bentocache's stale-while-revalidate path (`shouldSwr`): the factory is started and the stale
- * value returned at once, with no timer racing the factory. (A soft timeout above 0 races a real
- * timer, p-timeout's, against the factory's held steps: cachesim does not order app timers yet,
- * so that set-up is not raced here.)
+ * value returned at once, with no timer racing the factory. A soft timeout above 0 races
+ * p-timeout's timer against the factory's held steps: `bentocache-grace-soft.ts` (this set-up
+ * with `timeout: 200`), whose timer cachesim keeps on the run's clock.
  *
  * The cached value a scenario starts with (`initial: {cache: 100}`) is written as bentocache
  * writes an entry, with its logical expiration a minute in the past: a warm cache whose entry's
@@ -28,30 +28,37 @@ interface Entry {
   value: number
 }
 
-const app: CachesimApp<number> = {
-  name: 'bentocache-grace',
-  summary: "bentocache 1.x, L2 Redis only, grace 6h, soft timeout 0: read getOrSet(key, SELECT, 1m) (stale at once, refreshed in the background); write UPDATE then delete(key)",
-  setup: createItemsTable,
-  key: (id, prefix) => `${prefix}bento:${id}`,
-  readRow: findItem,
-  writeRow: resetItem,
-  decode: (raw) => (JSON.parse(raw) as Entry).value,
-  // Past its ttl (a minute ago), within its grace: getOrSet serves it and refreshes it.
-  encode: (value) => JSON.stringify({value, createdAt: Date.now() - 120_000, logicalExpiration: Date.now() - 60_000}),
-  create({id, prefix, redis, mysql}) {
-    const bento = new BentoCache({
-      default: 'cache',
-      stores: {cache: bentostore().useL2Layer(redisDriver({connection: redis, prefix: `${prefix}bento`}))},
-    })
-    const key = String(id)
-    return {
-      read: () => bento.getOrSet({key, factory: () => findItem(mysql, id), ttl: '1m', grace: '6h', timeout: 0}),
-      async write(value) {
-        await updateItem(mysql, id, value)
-        await bento.delete({key})
-      },
-    }
-  },
+/** The set-up with a soft timeout of `timeoutMs` (0 here; bentocache-grace-soft.ts: 200). */
+export function graceApp(name: string, summary: string, timeoutMs: number): CachesimApp<number> {
+  return {
+    name,
+    summary,
+    setup: createItemsTable,
+    key: (id, prefix) => `${prefix}bento:${id}`,
+    readRow: findItem,
+    writeRow: resetItem,
+    decode: (raw) => (JSON.parse(raw) as Entry).value,
+    // Past its ttl (a minute ago), within its grace: getOrSet serves it and refreshes it.
+    encode: (value) => JSON.stringify({value, createdAt: Date.now() - 120_000, logicalExpiration: Date.now() - 60_000}),
+    create({id, prefix, redis, mysql}) {
+      const bento = new BentoCache({
+        default: 'cache',
+        stores: {cache: bentostore().useL2Layer(redisDriver({connection: redis, prefix: `${prefix}bento`}))},
+      })
+      const key = String(id)
+      return {
+        read: () => bento.getOrSet({key, factory: () => findItem(mysql, id), ttl: '1m', grace: '6h', timeout: timeoutMs}),
+        async write(value) {
+          await updateItem(mysql, id, value)
+          await bento.delete({key})
+        },
+      }
+    },
+  }
 }
 
-export default app
+export default graceApp(
+  'bentocache-grace',
+  "bentocache 1.x, L2 Redis only, grace 6h, soft timeout 0: read getOrSet(key, SELECT, 1m) (stale at once, refreshed in the background); write UPDATE then delete(key)",
+  0,
+)

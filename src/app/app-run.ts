@@ -7,6 +7,7 @@ import {sameValue} from '../history/value.js'
 import type {Actor, Strategy} from '../strategies/types.js'
 import {creating, deliveryNote, expectDeliveries, type Owner} from './deliveries.js'
 import {type AppLane, type ClientCall, lanes, outsideLanes} from './gate.js'
+import {asMachinery, laneTimers, type TimerRegistry} from './timers.js'
 import {errorLine, type LoadedApp} from './load.js'
 import {toValue} from './value.js'
 import type {AppInstance} from './types.js'
@@ -129,8 +130,12 @@ export class AppRun {
     return Promise.all([this.readRow(), this.readCache()]).then(([db, cache]) => ({db, cache}))
   }
 
-  /** Creates each actor's instance (its calls are not steps) and the lane its calls will go through. */
-  async start(actors: readonly AppActor[]): Promise<void> {
+  /**
+   * Creates each actor's instance (its calls are not steps) and the lane its calls will go
+   * through. With `timers` (the run's clock is virtual), the timers an actor's code sets in its
+   * lane go on that clock (timers.ts).
+   */
+  async start(actors: readonly AppActor[], timers?: TimerRegistry): Promise<void> {
     const {app, shown} = this.bench.loaded
     // A promise of the app's that fails with nobody to hear it ends the run, said in one line,
     // rather than the process with a stack trace.
@@ -149,7 +154,7 @@ export class AppRun {
         throw new BadInputError(`app ${shown}: create() must return an object with read() and write(value) functions`)
       }
       this.instances.set(actor.name, instance)
-      this.lanes.set(actor.name, this.lane(actor))
+      this.lanes.set(actor.name, this.lane(actor, timers))
     }
   }
 
@@ -258,7 +263,7 @@ export class AppRun {
    * One actor's calls, one at a time: a call made while another is in flight waits for it (the
    * schedule orders one step per actor at a time). Every key named must be under the prefix.
    */
-  private lane(actor: Actor): AppLane & {idle(): Promise<void>} {
+  private lane(actor: Actor, timers: TimerRegistry | undefined): AppLane & {idle(): Promise<void>} {
     let queue: Promise<unknown> = Promise.resolve()
     /** Calls made so far: idle() looks whether one came while it waited. */
     let calls = 0
@@ -266,6 +271,7 @@ export class AppRun {
     const observeRow = () => this.observe('db')
     return {
       owner: this.owner(actor.name),
+      ...(timers ? {timers: laneTimers(timers, actor.name)} : {}),
       idle: async () => {
         // What the app does on hearing a reply runs in the same turn of the event loop (promise
         // jobs and nextTicks), and the reply reaches it before its step has been recorded: once
@@ -281,7 +287,8 @@ export class AppRun {
       },
       step: <T>(describe: () => ClientCall, send: () => Promise<T>): Promise<T> => {
         calls += 1
-        const run = queue.then(() => {
+        // The step's own work (the gate, the client's send, a delivery's wait) sets real timers.
+        const run = queue.then(() => asMachinery(() => {
           const call = describe()
           const outside = call.keys.find((k) => !k.startsWith(this.prefix))
           if (outside !== undefined) {
@@ -331,7 +338,7 @@ export class AppRun {
             },
             options,
           )
-        })
+        }))
         queue = run.catch(() => {})
         return run
       },

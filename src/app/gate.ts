@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {exists as isRedisCommand, getKeyIndexes, hasFlag} from '@ioredis/commands'
 
 import {currentDelivery, deliver, noteSubscriber, type Owner} from './deliveries.js'
+import type {LaneTimers} from './timers.js'
 
 /**
  * The seam for apps: the clients an app uses are gated at the start of every command. The actor
@@ -22,6 +23,8 @@ export interface AppLane {
    * comes: a pipeline's commands are all known by then).
    */
   step<T>(call: () => ClientCall, send: () => Promise<T>): Promise<T>
+  /** The run's virtual clock for the timers this actor's code sets (timers.ts); absent under real time. */
+  timers?: LaneTimers
 }
 
 export interface ClientCall {

@@ -4,6 +4,7 @@ import {pathToFileURL} from 'node:url'
 
 import {BadInputError} from '../errors/bad-input-error.js'
 import {gateImported, installGates} from './gate.js'
+import {installTimers} from './timers.js'
 import type {CachesimApp} from './types.js'
 
 /** An app module, loaded and checked: `file` is absolute, `shown` as the user gave it. */
@@ -46,6 +47,7 @@ async function importApp(file: string, shown: string): Promise<LoadedApp> {
   if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(file)) throw new BadInputError(`app module ${shown}: give a .ts, .mts, .js, .mjs or .cjs file`)
   // The app's own copies of the clients (its node_modules) are gated as well as cachesim's.
   installGates(path.dirname(file))
+  installTimers()
   let namespace: Record<string, unknown>
   try {
     const {tsImport} = await import('tsx/esm/api')

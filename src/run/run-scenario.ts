@@ -101,7 +101,23 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const lastStep = () => pairSteps(history.entries).filter((s) => s.type !== 'pending').at(-1) ?? null
   // An app's transactions and connections are its own: its run follows them for the schedule.
   const appHooks = app ? {holdsLocks: (actor: ActorName) => app.holdsLocks(actor), threadsOf: (actor: ActorName) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {}
-  const hooks = scheduleHooks(stores, observer, peek, {lastStep, ...appHooks})
+  // An app's timers run on the run's clock when it is virtual (app/timers.ts): the first fires
+  // when nothing else can go. Only cachesim's own SETs and locks are timed keys on that clock
+  // (an app's TTLs are Redis's), so moving it here expires nothing in an app's run; were a key
+  // timed, it would go as at a pause, without a step of its own in the history.
+  const timerHooks = app
+    ? {
+        timers: {
+          waiting: (actor: ActorName) => clock.virtual && clock.timers.owns(actor),
+          pending: () => clock.virtual && clock.timers.size > 0,
+          async fireNext() {
+            for (const timed of clock.untilNextTimer()) await observer.redis.deleteIfEquals(timed.key, timed.value)
+            await clock.timers.fireDue()
+          },
+        },
+      }
+    : {}
+  const hooks = {...scheduleHooks(stores, observer, peek, {lastStep, ...appHooks}), ...timerHooks}
   const schedule = options.schedule(hooks)
   // One step at a time, a TTL runs out only where the scenario pauses (see ttl-clock.ts).
   const clock = new TtlClock(schedule.kind !== 'delays')
@@ -182,7 +198,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     return {
       name: spec.name,
       startAfterMs: spec.startAfterMs,
-      body: app ? () => app.within(spec.name, body) : body,
+      // An actor's timers that have not fired when its program ends never do.
+      body: app ? () => app.within(spec.name, body).finally(() => clock.timers.dropOwnedBy(spec.name)) : body,
     }
   })
 
@@ -197,7 +214,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     if (app) {
       const actors = []
       for (const {name} of scenario.actors) actors.push({actor: runtimes.get(name)!, redis: await appRedis(bench, name, slot), mysql: stores.get(name)!.mysql.raw})
-      await app.start(actors)
+      await app.start(actors, clock.virtual ? clock.timers : undefined)
     }
     outcome = await schedule.run(tasks, signal)
     // What each actor's in-process cache would serve, read before the instances close.
@@ -205,6 +222,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   } catch (error) {
     throw lost.signal.aborted ? lost.signal.reason : error
   } finally {
+    // A timer the app left set never fires: the run is over.
+    clock.timers.dropAll()
     if (releaseTimer) clearTimeout(releaseTimer)
     await app?.close()
     // An actor that ended inside a transaction (it failed or was stopped) leaves nothing committed.

@@ -1,5 +1,5 @@
 import type {ActorName, StepRecord, Value} from '../history/types.js'
-import type {ServerWaitProbe} from '../schedule/stepped.js'
+import type {ScheduleTimers, ServerWaitProbe} from '../schedule/stepped.js'
 import type {StorePair} from '../stores/pair.js'
 
 /** What a stepped schedule needs from the run: a way to ask MySQL about lock waits, and to end stuck calls. */
@@ -12,6 +12,8 @@ export interface ScheduleHooks {
   lastStep?: () => StepRecord | null
   /** For an app: how long an actor may be between steps before it counts as waiting in-process. */
   inProcessWaitMs?: number
+  /** For an app under a stepped schedule: its timers on the run's virtual clock. */
+  timers?: ScheduleTimers
 }
 
 /**

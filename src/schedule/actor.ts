@@ -18,6 +18,7 @@ import type {Fault} from '../scenario/faults.js'
 import {ActorCrashedError, faultAt, InjectedFailure} from './faults.js'
 import type {RowLock} from './locks.js'
 import type {TimedKey, TtlClock} from './ttl-clock.js'
+import {firedNote} from './virtual-timers.js'
 import type {Schedule, StepRequest} from './types.js'
 
 export interface ActorSetup {
@@ -210,7 +211,8 @@ export class ActorRuntime implements Actor {
 
   /**
    * A pause: `ms` of real time under delays; one step at a time, the run's clock moves on and
-   * the keys whose time ran out expire here, at this step. Returns the keys that expired.
+   * the keys whose time ran out expire here, at this step, and an app's timers that fall due
+   * fire. Returns the keys that expired.
    */
   private async pass(ms: number, context: StepContext): Promise<string[]> {
     const {clock} = this.setup
@@ -223,6 +225,9 @@ export class ActorRuntime implements Actor {
       if (await this.stores.redis.deleteIfEquals(timed.key, timed.value)) expired.push(timed)
     }
     if (expired.length > 0) context.note(`then ${expired.map((k) => this.describeKey(k)).join(' and ')} expired`)
+    // An app's timers whose deadline the pause passed fire here, in deadline order.
+    const fired = await clock.timers.fireDue()
+    if (fired.length > 0) context.note(`then ${firedNote(fired)}`)
     return expired.map((k) => k.key)
   }
 

@@ -22,6 +22,9 @@
  *   probe, a step that has not ended within 200 ms is taken as blocked. Only a step that could be
  *   waiting (`probe.mayWait`) is asked about, and only after one turn of the event loop, so that
  *   the call has reached its driver.
+ * - waiting on its timers (apps only, under a virtual clock): between steps with a timer of its
+ *   own set, and no actor has moved for QUIET_TURNS turns of the event loop. Such a timer fires
+ *   only when nothing else can go (stepped.ts), so the others go first.
  * - waiting in-process (apps only, when `inProcessWaitMs` is set): between steps for longer than
  *   that while another actor could go (four times as long when alone), e.g. on an app's mutex or a
  *   promise that only another actor's progress resolves. The others go on without it.
@@ -60,7 +63,16 @@ export interface BlockDetectorOptions {
   stepTimeoutMs?: number
   /** Between steps this long while another actor could go: waiting in-process. Off when absent. */
   inProcessWaitMs?: number
+  /** Whether the actor has an app timer on the run's clock that has not fired (virtual-timers.ts). */
+  waitsOnTimers?: (actor: ActorName) => boolean
 }
+
+/**
+ * Turns of the event loop in which no actor moves before an actor between steps with a timer
+ * set counts as waiting on its timers alone: an app's answer to a reply runs in promise jobs and
+ * the turn after (app-run.ts, idle), never later, so the count does not depend on the machine.
+ */
+const QUIET_TURNS = 3
 
 /** How often a step that could be waiting on a row lock, but is not known to, is looked at again. */
 const PROBE_EVERY_MS = 20
@@ -89,6 +101,8 @@ interface ActorState {
   since: number
   /** Between steps for longer than the in-process bound: the others go on without it. */
   inProcess: boolean
+  /** Between steps, quiet, with a timer of its own set: it waits for the timer. */
+  onTimers: boolean
 }
 
 /** A step that neither ended nor was known to be blocked within the step timeout. */
@@ -98,6 +112,7 @@ export class BlockDetector {
   private readonly stepTimeoutMs: number
   private readonly probe: ServerWaitProbe | undefined
   private readonly inProcessWaitMs: number | undefined
+  private readonly waitsOnTimers: ((actor: ActorName) => boolean) | undefined
   private readonly states = new Map<ActorName, ActorState>()
   /** Counts changes of place, so that a change during an await is never missed. */
   private version = 0
@@ -108,6 +123,7 @@ export class BlockDetector {
     this.probe = options.probe
     this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
     this.inProcessWaitMs = options.inProcessWaitMs
+    this.waitsOnTimers = options.waitsOnTimers
   }
 
   /** The run's actors, in the order selectors see them (by name); each starts out running. */
@@ -124,6 +140,7 @@ export class BlockDetector {
         sent: false,
         since: performance.now(),
         inProcess: false,
+        onTimers: false,
       })
     }
   }
@@ -192,8 +209,20 @@ export class BlockDetector {
       const seen = this.version
       const states = [...this.states.values()]
       this.markInProcess(states)
-      const running = states.filter((s) => s.place === 'running' && !s.inProcess)
+      const running = states.filter((s) => s.place === 'running' && !s.inProcess && !this.onTimers(s))
       const inStep = states.filter((s) => s.place === 'step' && !s.serverBlocked)
+      const timed = running.filter((s) => this.waitsOnTimers?.(s.name) === true)
+      if (timed.length > 0) {
+        let quiet = true
+        for (let turn = 0; quiet && turn < QUIET_TURNS; turn++) quiet = !(await this.nextChange(seen, 0))
+        if (quiet) {
+          for (const state of timed) {
+            state.onTimers = true
+            state.reason = 'waits on a timer of its own'
+          }
+        }
+        continue
+      }
       if (running.length === 0 && inStep.length === 0) {
         const due = states.find((s) => s.place === 'blocked' && s.retryDue)
         if (!due) return
@@ -245,8 +274,13 @@ export class BlockDetector {
   /** The actors that cannot go on by themselves right now, in name order, and what each waits for. */
   blocked(): BlockedActor[] {
     return [...this.states.values()]
-      .filter((s) => s.place === 'blocked' || (s.place === 'step' && s.serverBlocked) || (s.place === 'running' && s.inProcess))
+      .filter((s) => s.place === 'blocked' || (s.place === 'step' && s.serverBlocked) || (s.place === 'running' && (s.inProcess || this.onTimers(s))))
       .map((s) => ({actor: s.name, step: s.place === 'running' ? `after ${s.request?.step ?? 'its start'}` : (s.request?.step ?? '?'), reason: s.reason}))
+  }
+
+  /** Actors between steps that wait for nothing but their own timers, in name order. */
+  onTimersOnly(): ActorName[] {
+    return [...this.states.values()].filter((s) => this.onTimers(s)).map((s) => s.name)
   }
 
   /** The actors whose programs have ended, in name order. */
@@ -256,7 +290,7 @@ export class BlockDetector {
 
   /** Some actor was left behind waiting in-process: its program may never end. */
   leftBehind(): boolean {
-    return [...this.states.values()].some((s) => s.inProcess)
+    return [...this.states.values()].some((s) => s.inProcess || this.onTimers(s))
   }
 
   /**
@@ -291,6 +325,10 @@ export class BlockDetector {
     }
   }
 
+  private onTimers(state: ActorState): boolean {
+    return state.place === 'running' && state.onTimers && this.waitsOnTimers?.(state.name) === true
+  }
+
   /** Its turn to try again: back inside its step. */
   private retryBlocked(state: ActorState): void {
     const retry = state.retry
@@ -305,6 +343,7 @@ export class BlockDetector {
     state.place = place
     state.since = performance.now()
     state.inProcess = false
+    state.onTimers = false
     if (place !== 'step') state.serverBlocked = false
     state.sent = false
     this.wake()

@@ -84,7 +84,25 @@ export interface SteppedOptions {
    * on without it. Off when absent (built-in strategies never wait in-process).
    */
   inProcessWaitMs?: number
+  /** An app's timers on the run's virtual clock (virtual-timers.ts), when it has any. */
+  timers?: ScheduleTimers
 }
+
+/** What the schedule needs of the run's virtual timers: whose are set, and firing the first. */
+export interface ScheduleTimers {
+  /** Whether the actor has a timer set that has not fired. */
+  waiting(actor: ActorName): boolean
+  /** Whether any timer is set. */
+  pending(): boolean
+  /** Moves the run's clock to the first timer's deadline (time passes as at a pause) and fires it. */
+  fireNext(): Promise<void>
+}
+
+/**
+ * Timers fired in a row with no step in between before the run is taken as stuck: an interval
+ * that sets nothing going would otherwise move the clock on for ever.
+ */
+const MAX_IDLE_FIRINGS = 1000
 
 /** An actor held at its gate until the selector picks it. */
 interface Gate {
@@ -103,6 +121,7 @@ export class SteppedSchedule implements Schedule {
   private readonly beforeRelease: ((next: PendingStep, position: number) => Promise<void>) | undefined
   private readonly inProcessWaitMs: number | undefined
   private readonly detector: BlockDetector
+  private readonly timers: ScheduleTimers | undefined
   /** The actors, in name order: the order selectors see them in. */
   private actors: ActorName[] = []
   private readonly gates = new Map<ActorName, Gate>()
@@ -117,7 +136,8 @@ export class SteppedSchedule implements Schedule {
     this.unstick = options.unstick
     this.beforeRelease = options.beforeRelease
     this.inProcessWaitMs = options.inProcessWaitMs
-    this.detector = new BlockDetector(options)
+    this.timers = options.timers
+    this.detector = new BlockDetector({...options, ...(options.timers ? {waitsOnTimers: (actor: ActorName) => options.timers!.waiting(actor)} : {})})
   }
 
   async run(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome> {
@@ -134,11 +154,19 @@ export class SteppedSchedule implements Schedule {
     this.detector.track(this.actors)
     const bodies = actors.map((actor) => actor.body().finally(() => this.detector.end(actor.name)))
     let stuck: BlockedActor[] | null = null
+    let idleFirings = 0
     try {
       for (;;) {
-        // 1. Every actor still going is at its gate or blocked.
+        // 1. Every actor still going is at its gate, blocked, or waiting on its timers alone.
         await this.detector.settle(signal)
         const enabled = this.pending()
+        // Nothing else can go: the first timer fires (its actor, or one it frees, may go on).
+        if (enabled.length === 0 && this.timers?.pending() && this.detector.finished().length < this.actors.length && idleFirings < MAX_IDLE_FIRINGS) {
+          idleFirings += 1
+          await this.timers.fireNext()
+          continue
+        }
+        idleFirings = 0
         if (enabled.length === 0) {
           const blocked = this.detector.blocked()
           if (blocked.length > 0) stuck = blocked

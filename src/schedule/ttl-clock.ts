@@ -1,4 +1,5 @@
 import type {KeyTtls} from '../strategies/types.js'
+import {VirtualTimers} from './virtual-timers.js'
 
 /**
  * The real TTL of a key cachesim sets while steps go one at a time: far longer than any run
@@ -20,11 +21,14 @@ export interface TimedKey {
  * ran out in real time between two ordinary steps (because the machine was slow) would make the
  * same order go two ways. So there a key gets a TTL far longer than the run, its deadline is kept
  * here in virtual time, and time passes only where the scenario says: a `pause` of N ms expires
- * every key whose deadline falls within those N ms.
+ * every key whose deadline falls within those N ms. An app's timers run on the same clock
+ * (virtual-timers.ts): they fire where time passes, in the order of their deadlines.
  */
 export class TtlClock implements KeyTtls {
   private nowMs = 0
   private readonly timed = new Map<string, TimedKey>()
+  /** The timers an app's actors set, when the clock is virtual (app/timers.ts puts them here). */
+  readonly timers = new VirtualTimers(() => this.nowMs)
 
   /** `virtual`: steps go one at a time (script, explore, random). */
   constructor(readonly virtual: boolean) {}
@@ -47,6 +51,15 @@ export class TtlClock implements KeyTtls {
     const due = [...this.timed.values()].filter((k) => k.deadlineMs <= this.nowMs)
     for (const k of due) this.timed.delete(k.key)
     return due
+  }
+
+  /**
+   * Nothing can go but a timer: the clock moves on to the first timer's deadline (if it is
+   * later than now), as a pause would. Returns the keys whose time ran out on the way.
+   */
+  untilNextTimer(): TimedKey[] {
+    const next = this.timers.next()
+    return next ? this.pass(Math.max(0, next.deadlineMs - this.nowMs)) : []
   }
 
   /** The keys still timed, with the time they have left: their real TTL once the run is over. */

@@ -8,6 +8,10 @@ import {Redis} from 'ioredis'
 import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenario.js'
 import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
 import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
+import {runScenario} from '../../src/run/run-scenario.js'
+import {parseOrder} from '../../src/scenario/order.js'
+import {scriptSelector} from '../../src/schedule/script.js'
+import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import {keysMatching, testPrefix, testRedisUrl, testWorkbenches} from '../helpers/stores.js'
 
 /** Sources, not dist: apps are loaded from their TypeScript, as a user's are. */
@@ -131,4 +135,53 @@ describe('an app module raced like a strategy', () => {
       }
     })
   }
+
+  // soft-timeout.ts: B's refill on a miss is waited for at most 100 ms (then B answers null and
+  // the refill leaves the cache alone); A yields to a 0 ms timer between its UPDATE and its DEL.
+  describe("an app's timers go by the run's clock, not the machine's", () => {
+    const ordered = async (order: string, pauseMs: number | null, race = 'cold-refill', app = fixture('soft-timeout.ts')) => {
+      const [template] = await appScenarios(race, app)
+      const scenario = {...template!, faults: pauseMs === null ? [] : [{actor: 'B', step: 'db.select', kind: 'pause' as const, ms: pauseMs}]}
+      return runScenario(scenario, await benches.for(scenario), {
+        schedule: (hooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(parseOrder(order)), ...hooks}),
+        signal,
+      })
+    }
+
+    it('a soft timeout fires at a pause that passes its deadline: the read answers null and its refill sets nothing', async () => {
+      const run = await ordered('B:redis.GET B:pause B:db.select A:db.update A:redis.DEL', 500)
+      assert.equal(run.operations.find((o) => o.op === 'read')?.value, null)
+      const pause = run.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')
+      assert.equal(pause?.note, "500 ms before db.select (injected); then B's 100 ms timer fired")
+      assert.deepEqual({db: run.db, cache: run.cache}, {db: 99, cache: null})
+    })
+
+    it("a pause shorter than the soft timeout leaves it set: the refill answers (A's 0 ms timer, due, fires there)", async () => {
+      const run = await ordered('B:redis.GET A:db.update B:pause B:db.select B:redis.SET A:redis.DEL', 50)
+      assert.equal(run.operations.find((o) => o.op === 'read')?.value, 99)
+      const pause = run.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')
+      assert.equal(pause?.note, "50 ms before db.select (injected); then A's 0 ms timer fired")
+    })
+
+    it("bentocache's soft timeout (200 ms) fires in a longer pause: getOrSet answers the stale 100, and the factory goes on to SET the 99 it read", async () => {
+      const order = 'B:redis.GET B:redis.GET A:db.update B:pause B:db.select A:redis.UNLINK B:redis.SET'
+      const soft = example('libraries/bentocache-grace-soft.ts')
+      const timedOut = await ordered(order, 500, 'warm-read', soft)
+      assert.equal(timedOut.operations.find((o) => o.op === 'read')?.value, 100)
+      assert.equal(timedOut.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')?.note, "500 ms before db.select (injected); then B's 200 ms timer fired")
+      assert.deepEqual({db: timedOut.db, cache: timedOut.cache}, {db: 99, cache: 99})
+      // Within the soft timeout, getOrSet waits for its factory and answers what it read.
+      const inTime = await ordered(order, 100, 'warm-read', soft)
+      assert.equal(inTime.operations.find((o) => o.op === 'read')?.value, 99)
+    })
+
+    it('a 0 ms timer fires once nothing else can go: in every order A deletes last, so no stale refill stays', async () => {
+      const [scenario] = await appScenarios('cold-refill', fixture('soft-timeout.ts'))
+      for (let i = 0; i < 2; i += 1) {
+        const result = await exploreScenario(scenario!, await benches.for(scenario!), {signal, reduce: false, keep: 'runs'})
+        assert.deepEqual(counts(result), {orders: 4, impossible: 0, divergent: 0, stale: 0, dirty: 0, worst: 'consistent'}, `try ${i + 1}`)
+        for (const run of result.runs) assert.equal(run.order.at(-1), 'A:redis.DEL', run.order.join(' '))
+      }
+    })
+  })
 })
