@@ -13,8 +13,7 @@ import {Keyv} from 'keyv'
 import {Qified} from 'qified'
 
 import type {CachesimApp} from '../../src/app/types.js'
-import cacheable from './cacheable.js'
-import {findItem, updateItem} from './items-table.js'
+import cacheable, {paths} from './cacheable.js'
 
 const app: CachesimApp<number> = {
   ...cacheable,
@@ -36,24 +35,7 @@ const app: CachesimApp<number> = {
     const sync = new CacheableSync({qified, namespace: `${prefix}cacheable-sync`})
     const cache = new Cacheable({primary, secondary: new Keyv({store: new KeyvRedis(urls.redis), namespace: ''}), ttl: '1m', sync})
     await subscribed
-    const key = cacheable.key(id, prefix)
-    const l1 = primary.opts.store as Map<string, unknown>
-    return {
-      read: async () => (await cache.getOrSet(key, () => findItem(mysql, id))) ?? null,
-      async write(value) {
-        await updateItem(mysql, id, value)
-        await cache.delete(key)
-      },
-      peek() {
-        const raw = l1.get(`keyv:${key}`) ?? l1.get(key)
-        if (raw === undefined) return undefined
-        const entry = typeof raw === 'string' ? (JSON.parse(raw) as {value: number}) : (raw as {value: number})
-        return entry.value
-      },
-      async close() {
-        await cache.disconnect()
-      },
-    }
+    return paths(cache, primary, mysql, id, cacheable.key(id, prefix))
   },
 }
 

@@ -8,7 +8,9 @@ import KeyvRedis from '@keyv/redis'
 import {Cacheable} from 'cacheable'
 import {Keyv} from 'keyv'
 
-import type {CachesimApp} from '../../src/app/types.js'
+import type {Connection} from 'mysql2/promise'
+
+import type {AppInstance, CachesimApp} from '../../src/app/types.js'
 import {createItemsTable, findItem, resetItem, updateItem} from './items-table.js'
 
 const app: CachesimApp<number> = {
@@ -23,26 +25,33 @@ const app: CachesimApp<number> = {
   create({id, prefix, mysql, urls}) {
     const primary = new Keyv()
     const cache = new Cacheable({primary, secondary: new Keyv({store: new KeyvRedis(urls.redis), namespace: ''}), ttl: '1m'})
-    const key = app.key(id, prefix)
-    // The L1's copy, as the last read or write left it (Keyv's memory store is read synchronously here).
-    const l1 = primary.opts.store as Map<string, unknown>
-    return {
-      read: async () => (await cache.getOrSet(key, () => findItem(mysql, id))) ?? null,
-      async write(value) {
-        await updateItem(mysql, id, value)
-        await cache.delete(key)
-      },
-      peek() {
-        const raw = l1.get(`keyv:${key}`) ?? l1.get(key)
-        if (raw === undefined) return undefined
-        const entry = typeof raw === 'string' ? (JSON.parse(raw) as {value: number}) : (raw as {value: number})
-        return entry.value
-      },
-      async close() {
-        await cache.disconnect()
-      },
-    }
+    return paths(cache, primary, mysql, id, app.key(id, prefix))
   },
+}
+
+/**
+ * The read and write paths over one Cacheable whose L1 is `primary` (shown by peek): the same
+ * with or without its sync (cacheable-sync.ts).
+ */
+export function paths(cache: Cacheable, primary: Keyv, mysql: Connection, id: number, key: string): AppInstance<number> {
+  // The L1's copy, as the last read or write left it (Keyv's memory store is read synchronously here).
+  const l1 = primary.opts.store as Map<string, unknown>
+  return {
+    read: async () => (await cache.getOrSet(key, () => findItem(mysql, id))) ?? null,
+    async write(value) {
+      await updateItem(mysql, id, value)
+      await cache.delete(key)
+    },
+    peek() {
+      const raw = l1.get(`keyv:${key}`) ?? l1.get(key)
+      if (raw === undefined) return undefined
+      const entry = typeof raw === 'string' ? (JSON.parse(raw) as {value: number}) : (raw as {value: number})
+      return entry.value
+    },
+    async close() {
+      await cache.disconnect()
+    },
+  }
 }
 
 export default app
