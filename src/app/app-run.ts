@@ -267,6 +267,9 @@ export class AppRun {
     let queue: Promise<unknown> = Promise.resolve()
     /** Calls made so far: idle() looks whether one came while it waited. */
     let calls = 0
+    /** The keys this row's runs named (reset() removes them before the row's next run). */
+    const mine = this.bench.touchedBy.get(this.rowId) ?? new Set<string>()
+    this.bench.touchedBy.set(this.rowId, mine)
     const observeCache = () => this.observe('cache')
     const observeRow = () => this.observe('db')
     return {
@@ -298,8 +301,6 @@ export class AppRun {
             this.refuse(error)
             throw error
           }
-          const mine = this.bench.touchedBy.get(this.rowId) ?? new Set<string>()
-          this.bench.touchedBy.set(this.rowId, mine)
           for (const key of call.keys) {
             this.bench.touched.add(key)
             mine.add(key)
