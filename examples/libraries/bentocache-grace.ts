@@ -17,43 +17,18 @@
  * ttl has run out and whose grace has not. No clock needs to move for the grace path to be
  * taken, and which path is taken does not depend on how fast the machine is.
  */
-import {BentoCache, bentostore} from 'bentocache'
-import {redisDriver} from 'bentocache/drivers/redis'
-
 import type {CachesimApp} from '../../src/app/types.js'
-import {createItemsTable, findItem, resetItem, updateItem} from './items-table.js'
-
-/** bentocache keeps `{value, createdAt, logicalExpiration}` as JSON under `<driver prefix>:<key>`. */
-interface Entry {
-  value: number
-}
+import bentocache, {l2Only} from './bentocache.js'
 
 /** The set-up with a soft timeout of `timeoutMs` (0 here; bentocache-grace-soft.ts: 200). */
 export function graceApp(name: string, summary: string, timeoutMs: number): CachesimApp<number> {
   return {
+    ...bentocache,
     name,
     summary,
-    setup: createItemsTable,
-    key: (id, prefix) => `${prefix}bento:${id}`,
-    readRow: findItem,
-    writeRow: resetItem,
-    decode: (raw) => (JSON.parse(raw) as Entry).value,
     // Past its ttl (a minute ago), within its grace: getOrSet serves it and refreshes it.
     encode: (value) => JSON.stringify({value, createdAt: Date.now() - 120_000, logicalExpiration: Date.now() - 60_000}),
-    create({id, prefix, redis, mysql}) {
-      const bento = new BentoCache({
-        default: 'cache',
-        stores: {cache: bentostore().useL2Layer(redisDriver({connection: redis, prefix: `${prefix}bento`}))},
-      })
-      const key = String(id)
-      return {
-        read: () => bento.getOrSet({key, factory: () => findItem(mysql, id), ttl: '1m', grace: '6h', timeout: timeoutMs}),
-        async write(value) {
-          await updateItem(mysql, id, value)
-          await bento.delete({key})
-        },
-      }
-    },
+    create: l2Only({grace: '6h', timeout: timeoutMs}),
   }
 }
 

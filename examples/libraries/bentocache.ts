@@ -22,7 +22,15 @@ const app: CachesimApp<number> = {
   writeRow: resetItem,
   decode: (raw) => (JSON.parse(raw) as Entry).value,
   encode: (value) => JSON.stringify({value, logicalExpiration: Date.now() + 60_000}),
-  create({id, prefix, redis, mysql}) {
+  create: l2Only({}),
+}
+
+/**
+ * An instance with Redis as bentocache's only layer, reading through getOrSet with `options`
+ * besides the ttl (bentocache-grace.ts gives a grace period and a soft timeout).
+ */
+export function l2Only(options: {grace?: string; timeout?: number}): CachesimApp<number>['create'] {
+  return ({id, prefix, redis, mysql}) => {
     // The driver's prefix and the key make `<prefix>bento:<id>`.
     const bento = new BentoCache({
       default: 'cache',
@@ -30,13 +38,13 @@ const app: CachesimApp<number> = {
     })
     const key = String(id)
     return {
-      read: () => bento.getOrSet({key, factory: () => findItem(mysql, id), ttl: '1m'}),
+      read: () => bento.getOrSet({key, factory: () => findItem(mysql, id), ttl: '1m', ...options}),
       async write(value) {
         await updateItem(mysql, id, value)
         await bento.delete({key})
       },
     }
-  },
+  }
 }
 
 export default app
