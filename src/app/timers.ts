@@ -1,11 +1,14 @@
 import {AsyncLocalStorage, AsyncResource} from 'node:async_hooks'
+import {syncBuiltinESMExports} from 'node:module'
+import timersPromises from 'node:timers/promises'
 import {promisify} from 'node:util'
 
 import {lanes} from './gate.js'
 
 /**
  * An app's timers while the run's schedule is virtual: a setTimeout or setInterval called in an
- * actor's lane goes on the run's clock (schedule/virtual-timers.ts) instead of the event loop,
+ * actor's lane (or a sleep: timers/promises' setTimeout, scheduler.wait, util.promisify(setTimeout))
+ * goes on the run's clock (schedule/virtual-timers.ts) instead of the event loop,
  * so a soft timeout racing a held step fires where the schedule says (a pause that passes its
  * deadline, or nothing else able to go), never because the machine was slow. Outside a lane
  * (cachesim's own code), under real time, and inside a step's own machinery (the client's send,
@@ -137,6 +140,30 @@ function setVirtual(timers: LaneTimers, callback: TimerCallback, ms: unknown, ar
   return handle
 }
 
+/** timers/promises' setTimeout on the run's clock: resolves with `value` when the timer fires; rejects as Node's does when `signal` aborts. */
+function virtualSleep<T>(timers: LaneTimers, ms: unknown, value: T, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal))
+      return
+    }
+    const onAbort = () => {
+      handle.close()
+      reject(abortError(signal!))
+    }
+    const handle = setVirtual(timers, () => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve(value)
+    }, ms, [], false)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+/** The error timers/promises rejects with when its signal aborts. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', {cause: signal.reason}), {name: 'AbortError', code: 'ABORT_ERR'})
+}
+
 function clearAny(handle: unknown, clear: (handle: never) => void): void {
   const virtual = handle instanceof VirtualTimeout ? handle : typeof handle === 'number' || typeof handle === 'string' ? handles.get(Number(handle)) : undefined
   if (virtual) virtual.close()
@@ -159,8 +186,21 @@ export function installTimers(): void {
     if (!timers || typeof callback !== 'function') return real.setInterval(callback, ms, ...args)
     return setVirtual(timers, callback, ms, args, true)
   }
-  // util.promisify(setTimeout) keeps Node's own (timers/promises, real time).
-  Object.defineProperty(setTimeoutPatched, promisify.custom, {value: (real.setTimeout as unknown as Record<symbol, unknown>)[promisify.custom]})
+  // A sleep (`await setTimeout(ms)` of timers/promises, scheduler.wait, util.promisify(setTimeout))
+  // is a timer too: in a lane it goes on the run's clock, or a sleep longer than the in-process
+  // bound would make the run's outcome the machine's doing.
+  const realSleep = timersPromises.setTimeout
+  const sleepPatched = function <T>(ms?: number, value?: T, options?: {signal?: AbortSignal; ref?: boolean}): Promise<T> {
+    const timers = virtualTimers()
+    if (!timers) return realSleep(ms, value, options) as Promise<T>
+    return virtualSleep(timers, ms, value as T, options?.signal)
+  }
+  Object.defineProperty(setTimeoutPatched, promisify.custom, {value: sleepPatched})
+  timersPromises.setTimeout = sleepPatched as typeof timersPromises.setTimeout
+  const scheduler = timersPromises.scheduler as {wait: (ms: number, options?: {signal?: AbortSignal}) => Promise<void>}
+  scheduler.wait = (ms, options) => sleepPatched(ms, undefined, options)
+  // `import {setTimeout} from 'node:timers/promises'` in an app loaded from here on sees the patch.
+  syncBuiltinESMExports()
   globalThis.setTimeout = setTimeoutPatched as unknown as typeof globalThis.setTimeout
   globalThis.setInterval = setIntervalPatched as unknown as typeof globalThis.setInterval
   globalThis.clearTimeout = ((handle?: unknown) => clearAny(handle, real.clearTimeout)) as typeof globalThis.clearTimeout

@@ -6,6 +6,13 @@ import {BadInputError} from '../errors/bad-input-error.js'
  */
 export const STEP_NAME = '[a-z]+(?:\\.(?:[a-z-]+|[A-Z][A-Z0-9_]*))?'
 
+/**
+ * An app actor's step where a timer of its own fires while it waits on nothing else (a sleep):
+ * the schedule takes it (schedule/stepped.ts), the actor does not ask for it, so only an order
+ * may name it.
+ */
+export const TIMER_STEP = 'timer'
+
 /** The steps an app can take: every Redis command and SQL statement it sends. */
 export const APP_STEP = /^(?:redis\.[A-Z][A-Z0-9_]*|db\.[a-z]+)$/
 

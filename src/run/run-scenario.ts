@@ -14,6 +14,8 @@ import {type Fault, formatFault} from '../scenario/faults.js'
 import type {LockKind} from '../scenario/types.js'
 import {LocalMutex, redisLock, type RowLock} from '../schedule/locks.js'
 import {TtlClock} from '../schedule/ttl-clock.js'
+import {TIMER_STEP} from '../history/step-name.js'
+import {firedNote} from '../schedule/virtual-timers.js'
 import type {Schedule} from '../schedule/types.js'
 import {strategyOf} from '../app/strategy-of.js'
 import {AppRun} from '../app/app-run.js'
@@ -113,6 +115,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
           async fireNext() {
             for (const timed of clock.untilNextTimer()) await observer.redis.deleteIfEquals(timed.key, timed.value)
             await clock.timers.fireDue()
+          },
+          async fireFor(actor: ActorName) {
+            const step = history.invoke(actor, TIMER_STEP, null)
+            for (const timed of clock.untilNextTimer(actor)) await observer.redis.deleteIfEquals(timed.key, timed.value)
+            history.complete(step, 'ok', null, {note: firedNote(await clock.timers.fireDue(actor))})
           },
         },
       }

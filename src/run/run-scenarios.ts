@@ -7,7 +7,7 @@ import {scriptSelector} from '../schedule/script.js'
 import {type PendingStep, SteppedSchedule} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
 import {strategyOf} from '../app/strategy-of.js'
-import {describeSteps, hasStep} from '../strategies/index.js'
+import {describeSteps, hasOrderStep} from '../strategies/index.js'
 import type {ScheduleHooks} from './run-scenario.js'
 import {type ExploreResult, exploreScenario, type ExploreScenarioOptions} from './explore-scenario.js'
 import type {RunResult} from './result.js'
@@ -86,7 +86,7 @@ export function checkOrder(scenarios: readonly Scenario[], order: readonly Order
     if (!scenario.actors.some((a) => a.name === token.actor)) {
       throw new BadInputError(`--order: scenario ${scenario.name} has no actor ${token.actor}; its actors: ${scenario.actors.map((a) => a.name).join(', ')}`)
     }
-    if (!hasStep(strategy, token.step)) {
+    if (!hasOrderStep(strategy, token.step)) {
       throw new BadInputError(`--order: ${strategy.name} has no step ${token.step}; ${describeSteps(strategy)}`)
     }
   }

@@ -5,7 +5,7 @@ import type {AppRef} from '../app/strategy-of.js'
 import type {InjectedDelay} from './delays.js'
 import type {Fault} from './faults.js'
 import {type OrderToken, parseOrder} from './order.js'
-import {describeSteps, findStrategy, hasStep, strategyNames} from '../strategies/index.js'
+import {describeSteps, findStrategy, hasOrderStep, hasStep, strategyNames} from '../strategies/index.js'
 import type {Strategy} from '../strategies/types.js'
 import type {Locate, YamlPath} from './load.js'
 import type {ScenarioInput} from './schema.js'
@@ -131,7 +131,7 @@ function checkOrderText(at: YamlPath, what: string, text: string, actors: readon
   }
   for (const token of tokens) {
     if (!actors.includes(token.actor)) throw locate(at, `${what}: no actor named "${token.actor}"; actors: ${actors.join(', ')}`)
-    if (!hasStep(strategy, token.step)) throw locate(at, `${what}: no step "${token.step}" in ${strategy.name}; ${describeSteps(strategy)}`)
+    if (!hasOrderStep(strategy, token.step)) throw locate(at, `${what}: no step "${token.step}" in ${strategy.name}; ${describeSteps(strategy)}`)
   }
   return tokens
 }

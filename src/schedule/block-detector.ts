@@ -197,6 +197,11 @@ export class BlockDetector {
     return state.retry.promise
   }
 
+  /** The actor's timer is about to fire (its `timer` step): it runs again, and is waited for. */
+  woken(actor: ActorName): void {
+    this.enter(actor, 'running')
+  }
+
   /** The actor's program has ended (finished or failed). */
   end(actor: ActorName): void {
     this.enter(actor, 'done')

@@ -19,6 +19,7 @@
 
 import {CachesimError} from '../errors/cachesim-error.js'
 import type {StepOf} from '../history/independence.js'
+import {TIMER_STEP} from '../history/step-name.js'
 import type {ActorName, StepName, StepValue} from '../history/types.js'
 import {abortReason} from '../util/delay.js'
 import {type Deferred, deferred} from '../util/deferred.js'
@@ -96,13 +97,24 @@ export interface ScheduleTimers {
   pending(): boolean
   /** Moves the run's clock to the first timer's deadline (time passes as at a pause) and fires it. */
   fireNext(): Promise<void>
+  /**
+   * The actor's `timer` step: moves the run's clock to the deadline of the actor's first timer
+   * and fires it (and any other of the actor's due by then), recording the step in the history.
+   * Another actor's timer due by then is not fired here: a sleeper's fires in its own step, and
+   * the one of an actor held at its gate at the next pause or when nothing else can go.
+   */
+  fireFor(actor: ActorName): Promise<void>
 }
+
 
 /**
  * Timers fired in a row with no step in between before the run is taken as stuck: an interval
  * that sets nothing going would otherwise move the clock on for ever.
  */
 const MAX_IDLE_FIRINGS = 1000
+
+/** Timer steps of one sleeper in a row with no other actor's step between (see `wakeable`). */
+const MAX_OWN_WAKES = 3
 
 /** An actor held at its gate until the selector picks it. */
 interface Gate {
@@ -129,6 +141,8 @@ export class SteppedSchedule implements Schedule {
   private readonly released: StepOf[] = []
   private readonly decisions: Decision[] = []
   private abandoned: unknown = null
+  /** What has gone since each sleeper's last `timer` step (see `wakeable`). */
+  private readonly sinceWake = new Map<ActorName, {othersMoved: boolean; ownWrite: boolean; streak: number}>()
 
   constructor(options: SteppedOptions) {
     this.kind = options.kind
@@ -159,7 +173,7 @@ export class SteppedSchedule implements Schedule {
       for (;;) {
         // 1. Every actor still going is at its gate, blocked, or waiting on its timers alone.
         await this.detector.settle(signal)
-        const enabled = this.pending()
+        const enabled = [...this.pending(), ...this.wakeable()].sort((a, b) => this.actors.indexOf(a.actor) - this.actors.indexOf(b.actor))
         // Nothing else can go: the first timer fires (its actor, or one it frees, may go on).
         if (enabled.length === 0 && this.timers?.pending() && this.detector.finished().length < this.actors.length && idleFirings < MAX_IDLE_FIRINGS) {
           idleFirings += 1
@@ -185,8 +199,10 @@ export class SteppedSchedule implements Schedule {
         if (enabled.length > 1) {
           this.decisions.push({position: this.order.length, enabled: enabled.map((p) => p.actor), steps: enabled.map(stepOfPending), chosen})
         }
-        if (this.beforeRelease) await this.beforeRelease(enabled.find((p) => p.actor === chosen)!, this.order.length)
-        this.release(chosen)
+        const next = enabled.find((p) => p.actor === chosen)!
+        if (this.beforeRelease) await this.beforeRelease(next, this.order.length)
+        if (this.gates.has(chosen)) this.release(chosen)
+        else await this.wake(next)
       }
     } catch (error) {
       await this.abandon(error)
@@ -225,14 +241,53 @@ export class SteppedSchedule implements Schedule {
       .map((actor) => pendingOf(this.gates.get(actor)!.request))
   }
 
+  /**
+   * Actors asleep on a timer of their own (between steps, waiting for nothing else): each one's
+   * timer firing is a step it may take now, as an ordinary step would be, because a step of
+   * another actor may take any time, longer than the sleep or not (the built-in `wait` is a step
+   * for the same reason). So a delayed second DEL may come before or after a reader's SET, as
+   * it can in production. A poll that wakes to the same world finds the same, and a loop of them
+   * would never end: after its first, a sleeper's timer is a step again only once another actor
+   * has taken a step since, or (at most MAX_OWN_WAKES times in a row) once it has itself taken a
+   * step that may change a store. Otherwise its timers fire when nothing else can go.
+   */
+  private wakeable(): PendingStep[] {
+    if (!this.timers) return []
+    return this.detector
+      .onTimersOnly()
+      .filter((actor) => {
+        const since = this.sinceWake.get(actor)
+        return !since || since.othersMoved || (since.ownWrite && since.streak < MAX_OWN_WAKES)
+      })
+      .map((actor) => ({actor, step: TIMER_STEP, sends: null, reading: false, readOnly: false}))
+  }
+
+  /** The sleeper's timer step: its first timer (and any due before it) fires; it runs on. */
+  private async wake(step: PendingStep): Promise<void> {
+    const since = this.sinceWake.get(step.actor)
+    this.took(step)
+    this.sinceWake.set(step.actor, {othersMoved: false, ownWrite: false, streak: since && !since.othersMoved ? since.streak + 1 : 1})
+    this.detector.woken(step.actor)
+    await this.timers!.fireFor(step.actor)
+  }
+
   private release(actor: ActorName): void {
     const gate = this.gates.get(actor)
     if (!gate) throw new CachesimError(`internal: ${actor} is not waiting at a gate`)
     this.gates.delete(actor)
-    this.order.push(orderToken(actor, gate.request.step))
-    this.released.push(stepOfPending(pendingOf(gate.request)))
+    this.took(pendingOf(gate.request))
     this.detector.release(actor)
     gate.release.resolve()
+  }
+
+  /** Records a step as it goes: in the order, as the independence relation sees it, and for the sleepers. */
+  private took(step: PendingStep): void {
+    this.order.push(orderToken(step.actor, step.step))
+    this.released.push(stepOfPending(step))
+    for (const [sleeper, since] of this.sinceWake) {
+      if (sleeper !== step.actor) since.othersMoved = true
+      else if (!step.readOnly) since.ownWrite = true
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import type {ActorName} from '../history/types.js'
 import type {KeyTtls} from '../strategies/types.js'
 import {VirtualTimers} from './virtual-timers.js'
 
@@ -57,8 +58,8 @@ export class TtlClock implements KeyTtls {
    * Nothing can go but a timer: the clock moves on to the first timer's deadline (if it is
    * later than now), as a pause would. Returns the keys whose time ran out on the way.
    */
-  untilNextTimer(): TimedKey[] {
-    const next = this.timers.next()
+  untilNextTimer(owner?: ActorName): TimedKey[] {
+    const next = this.timers.next(owner)
     return next ? this.pass(Math.max(0, next.deadlineMs - this.nowMs)) : []
   }
 

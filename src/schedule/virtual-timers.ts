@@ -75,10 +75,11 @@ export class VirtualTimers {
     return this.pending.size
   }
 
-  /** The timer that fires first: earliest deadline, then first set. */
-  next(): VirtualTimer | undefined {
+  /** The timer that fires first (of `owner`'s, when given): earliest deadline, then first set. */
+  next(owner?: ActorName): VirtualTimer | undefined {
     let first: VirtualTimer | undefined
     for (const timer of this.pending.values()) {
+      if (owner !== undefined && timer.owner !== owner) continue
       if (!first || timer.deadlineMs < first.deadlineMs || (timer.deadlineMs === first.deadlineMs && timer.seq < first.seq)) first = timer
     }
     return first
@@ -87,12 +88,13 @@ export class VirtualTimers {
   /**
    * Fires every timer whose deadline the clock has reached, in deadline order (an interval as
    * often as it falls due), one turn of the event loop apart so that what each callback sets
-   * going happens before the next fires, as between Node's own timers.
+   * going happens before the next fires, as between Node's own timers. With `owner`, only that
+   * actor's (its `timer` step).
    */
-  async fireDue(): Promise<FiredTimer[]> {
+  async fireDue(owner?: ActorName): Promise<FiredTimer[]> {
     const fired: FiredTimer[] = []
     for (;;) {
-      const timer = this.next()
+      const timer = this.next(owner)
       if (!timer || timer.deadlineMs > this.now()) return fired
       if (timer.repeat) {
         timer.deadlineMs += Math.max(1, timer.ms)

@@ -1,4 +1,5 @@
 import {BadInputError} from '../errors/bad-input-error.js'
+import {TIMER_STEP} from '../history/step-name.js'
 import {binlogInvalidate} from './binlog-invalidate.js'
 import {cacheFirst} from './cache-first.js'
 import {deleteThenUpdate} from './delete-then-update.js'
@@ -51,6 +52,11 @@ export function hasStep(strategy: Strategy, step: string): boolean {
   return strategy.stepPattern !== undefined && (strategy.stepPattern.test(step) || APP_STEP_CLASSES.includes(step))
 }
 
+/** Whether an order may name the step: one the strategy takes, or an app actor's `timer` (a sleep that ends). */
+export function hasOrderStep(strategy: Strategy, step: string): boolean {
+  return hasStep(strategy, step) || (strategy.stepPattern !== undefined && step === TIMER_STEP)
+}
+
 /**
  * Classes of an app's steps a fault may name: `redis.write`, the first Redis command that may
  * change the store; `db.write` (crash only), right after the first step that changed the row.
@@ -60,7 +66,7 @@ export const APP_STEP_CLASSES = ['redis.write', 'db.write']
 /** The steps a scenario may name, for a message. */
 export function describeSteps(strategy: Strategy): string {
   if (strategy.stepPattern) {
-    return 'an app\'s steps are its client calls as issued, redis.<COMMAND> or db.<statement> (e.g. redis.GET, db.update), and for faults redis.write or db.write; a plain run lists them'
+    return 'an app\'s steps are its client calls as issued, redis.<COMMAND> or db.<statement> (e.g. redis.GET, db.update), for faults redis.write or db.write, and in an order timer (a sleep that ends); a plain run lists them'
   }
   return `its steps: ${stepsOf(strategy).join(', ')}`
 }

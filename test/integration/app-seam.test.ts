@@ -149,7 +149,7 @@ describe('an app module raced like a strategy', () => {
     }
 
     it('a soft timeout fires at a pause that passes its deadline: the read answers null and its refill sets nothing', async () => {
-      const run = await ordered('B:redis.GET B:pause B:db.select A:db.update A:redis.DEL', 500)
+      const run = await ordered('B:redis.GET B:pause B:db.select A:db.update A:timer A:redis.DEL', 500)
       assert.equal(run.operations.find((o) => o.op === 'read')?.value, null)
       const pause = run.entries.find((e) => e.type !== 'invoke' && e.step === 'pause')
       assert.equal(pause?.note, "500 ms before db.select (injected); then B's 100 ms timer fired")
@@ -175,13 +175,37 @@ describe('an app module raced like a strategy', () => {
       assert.equal(inTime.operations.find((o) => o.op === 'read')?.value, 99)
     })
 
-    it('a 0 ms timer fires once nothing else can go: in every order A deletes last, so no stale refill stays', async () => {
+    it("A's 0 ms yield is a step of its own (A:timer), which B's steps may come before or after: the race is update-then-delete's", async () => {
       const [scenario] = await appScenarios('cold-refill', fixture('soft-timeout.ts'))
       for (let i = 0; i < 2; i += 1) {
         const result = await exploreScenario(scenario!, await benches.for(scenario!), {signal, reduce: false, keep: 'runs'})
-        assert.deepEqual(counts(result), {orders: 4, impossible: 0, divergent: 0, stale: 0, dirty: 0, worst: 'consistent'}, `try ${i + 1}`)
-        for (const run of result.runs) assert.equal(run.order.at(-1), 'A:redis.DEL', run.order.join(' '))
+        // update-then-delete's 10 orders, A's timer step placed among them: 6!/(3!·3!).
+        assert.deepEqual(counts(result), {orders: 20, impossible: 0, divergent: 1, stale: 0, dirty: 0, worst: 'divergent'}, `try ${i + 1}`)
+        assert.equal(result.witness, 'B:redis.GET B:db.select A:db.update A:timer A:redis.DEL B:redis.SET')
+        for (const run of result.runs) assert.match(run.order.join(' '), /A:db\.update.*A:timer.*A:redis\.DEL/)
       }
+    })
+
+    it('delayed double delete written as an app (a timers/promises sleep) explores exactly like the built-in, race by race', async () => {
+      const builtIn = await loadMatrixScenarios()
+      for (const race of APP_RACES) {
+        const template = builtIn.find((s) => s.name === `${race}.delayed-double-delete`)!
+        const expected = await exploreScenario(template, await benches.for(template), {signal, reduce: false})
+        assert.deepEqual(counts(await explore(race, example('delayed-double-delete/app.ts'))), counts(expected), race)
+      }
+    })
+
+    it("a sleeper polling for a change wakes again only after a step that may change something: the search ends", async () => {
+      const [scenario] = await appScenarios('cold-refill', fixture('polls.ts'))
+      const result = await exploreScenario(scenario!, await benches.for(scenario!), {signal, reduce: false, keep: 'runs'})
+      assert.ok(result.complete)
+      for (const run of result.runs) {
+        const order = run.order.join(' ')
+        // Between two of B's polls (a GET, then a sleep) A has taken a step.
+        assert.doesNotMatch(order, /B:timer B:redis\.GET B:timer/, order)
+        assert.equal(run.operations.find((o) => o.op === 'read')?.value, 99, order)
+      }
+      assert.ok(result.orders > 1 && result.orders < 100, `${result.orders} orders`)
     })
   })
 })

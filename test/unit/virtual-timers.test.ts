@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import {promisify} from 'node:util'
 
 import {lanes} from '../../src/app/gate.js'
 import {installTimers, laneTimers, VirtualTimeout} from '../../src/app/timers.js'
@@ -56,5 +57,34 @@ describe("an app's timers on the run's clock", () => {
     const real = setTimeout(() => {}, 1)
     assert.ok(!(real instanceof VirtualTimeout))
     clearTimeout(real)
+  })
+
+  it("a sleep (timers/promises, scheduler.wait, util.promisify) in a lane is on the run's clock, and aborts as Node's does", async () => {
+    installTimers()
+    // Imported after the patch, as an app module is: the named export is the patched one.
+    const {setTimeout: sleep, scheduler} = await import('node:timers/promises')
+    const clock = new TtlClock(true)
+    const lane = {step: () => Promise.reject(new Error('no steps here')), timers: laneTimers(clock.timers, 'A')}
+    const woke: string[] = []
+    void lanes.run(lane, () => sleep(500, 'slept').then((value) => woke.push(value)))
+    void lanes.run(lane, () => scheduler.wait(300).then(() => woke.push('waited')))
+    void lanes.run(lane, () => promisify(setTimeout)(400).then(() => woke.push('promisified')))
+    const aborted = new AbortController()
+    const cancelled = lanes.run(lane, () => sleep(100, 'never', {signal: aborted.signal}))
+    assert.equal(clock.timers.size, 4)
+    aborted.abort()
+    await assert.rejects(cancelled, {name: 'AbortError', code: 'ABORT_ERR'})
+    assert.equal(clock.timers.size, 3)
+    // However long the machine takes, nothing wakes until the clock passes the deadlines.
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(woke, [])
+    clock.untilNextTimer('A')
+    await clock.timers.fireDue('A')
+    clock.pass(300)
+    await clock.timers.fireDue()
+    assert.deepEqual(woke, ['waited', 'promisified', 'slept'])
+    // Outside a lane a sleep is Node's own.
+    assert.equal(await sleep(1, 'real'), 'real')
+    assert.equal(clock.timers.size, 0)
   })
 })
