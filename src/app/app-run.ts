@@ -118,8 +118,9 @@ export class AppRun {
       // Keys this row's earlier runs named: runs side by side (other rows) keep theirs.
       const cached = this.valueOf(initial.cache)
       const keys = redis.multi().del(...new Set([...(touchedBy.get(this.rowId) ?? []), key]))
-      if (cached !== null) keys.set(key, app.encode(cached))
-      await Promise.all([keys.exec(), app.writeRow(mysql, this.rowId, this.valueOf(initial.db))])
+      if (cached !== null && !app.writeCache) keys.set(key, app.encode(cached))
+      const cache = keys.exec().then(() => (cached !== null && app.writeCache ? app.writeCache(redis, key, cached) : undefined))
+      await Promise.all([cache, app.writeRow(mysql, this.rowId, this.valueOf(initial.db))])
     })
     // writeRow(v) makes readRow give v, as the interface asks: the run starts from those values.
     this.last = {db: this.valueOf(initial.db), cache: this.valueOf(initial.cache)}
@@ -370,7 +371,7 @@ export class AppRun {
     const key = this.key
     if (call.keys.length > 0 && !call.keys.includes(key)) return {value: this.last.cache}
     if ((call.name === 'redis.DEL' || call.name === 'redis.UNLINK') && call.keys.includes(key)) return {value: null}
-    if (call.name === 'redis.SET' && args[0] === key && args.length >= 2) {
+    if (call.name === 'redis.SET' && args[0] === key && args.length >= 2 && !this.bench.loaded.app.readCache) {
       const options = args.slice(2).map((a) => a.toUpperCase())
       if (options.some((o) => o === 'NX' || o === 'XX' || o === 'GET')) return null
       return {value: decoded(this.bench.loaded.app.decode, args[1]!)}
@@ -383,9 +384,18 @@ export class AppRun {
   }
 
   private readCache(): Promise<Value> {
+    const {app, shown} = this.bench.loaded
+    const redis = this.bench.observer.redis
     return outsideLanes(async () => {
-      const raw = await this.bench.observer.redis.get(this.key)
-      return raw === null ? null : decoded(this.bench.loaded.app.decode, raw)
+      if (app.readCache) return toValue(await app.readCache(redis, this.key))
+      const raw = await redis.get(this.key).catch(async (error: unknown) => {
+        if (!String(error).includes('WRONGTYPE')) throw error
+        const type = await redis.type(this.key)
+        throw new BadInputError(
+          `app ${shown}: the cache key ${this.key} holds a ${type}, not a string cachesim can GET; give the app readCache(redis, key) (and writeCache(redis, key, value) for a warm start) that read and write it as the app does`,
+        )
+      })
+      return raw === null ? null : decoded(app.decode, raw)
     })
   }
 }

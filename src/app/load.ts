@@ -69,7 +69,7 @@ function defaultExport(namespace: Record<string, unknown>): unknown {
 }
 
 const FUNCTIONS = ['key', 'readRow', 'writeRow', 'create'] as const
-const OPTIONAL_FUNCTIONS = ['setup', 'decode', 'encode', 'value'] as const
+const OPTIONAL_FUNCTIONS = ['setup', 'decode', 'encode', 'value', 'readCache', 'writeCache'] as const
 
 function checkShape(candidate: unknown, shown: string): LoadedApp['app'] {
   const problem = (text: string) => new BadInputError(`app module ${shown}: ${text}; see "Race your own code" in the README`)

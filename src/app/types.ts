@@ -23,6 +23,13 @@ export interface CachesimApp<V = unknown> {
   readRow(mysql: Connection, id: number): Promise<V | null>
   /** Makes the row hold `value` (null: no row), before each run. */
   writeRow(mysql: Connection, id: number, value: V | null): Promise<void>
+  /**
+   * The cached value as the app would read it, null when there is none: for a cache that is not
+   * a string under `key` (a hash: HGETALL, then make the value). By default GET, then `decode`.
+   */
+  readCache?(redis: Redis, key: string): Promise<V | null>
+  /** Makes the cache hold `value` before a run that starts warm (the pair of readCache). By default SET `encode(value)`. */
+  writeCache?(redis: Redis, key: string, value: V): Promise<void>
   /** The value a cached string stands for, null when it is not a value (a marker, a lock). JSON.parse by default. */
   decode?(raw: string): V | null
   /** The string the app would cache for `value`. JSON.stringify by default. */

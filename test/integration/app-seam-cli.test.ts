@@ -54,6 +54,13 @@ describe('the app seam from the command line', () => {
     }
   })
 
+  it('a cache key that holds no string, with no readCache to read it, is a one-line error (exit 2) that says what to add', async () => {
+    const result = await runCli(['explore', 'cold-refill', '--app', fixture('hash-cache-unread.ts')])
+    assert.equal(result.code, 2, result.stdout + result.stderr)
+    assert.match(result.stderr, /the cache key \S+hash:1 holds a hash, not a string cachesim can GET; give the app readCache\(redis, key\)/)
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+  })
+
   it('a key outside the prefix is refused before it is sent: exit 2, and the key is never written', async () => {
     const result = await runCli(['run', 'cold-refill', '--app', fixture('outside-prefix.ts')])
     assert.equal(result.code, 2, result.stderr)

@@ -59,6 +59,15 @@ describe('an app module raced like a strategy', () => {
     }
   })
 
+  it('a cache kept in a hash (readCache, writeCache) races as update-then-delete does', async () => {
+    const builtIn = await loadMatrixScenarios()
+    for (const race of ['cold-refill', 'warm-read', 'two-writers']) {
+      const template = builtIn.find((s) => s.name === `${race}.update-then-delete`)!
+      const expected = await exploreScenario(template, await benches.for(template), {signal, reduce: false})
+      assert.deepEqual(counts(await explore(race, fixture('hash-cache.ts'))), counts(expected), race)
+    }
+  })
+
   it('the user cache before its fix: a stale refill lands in some order of the cold-refill race', async () => {
     const result = await explore('cold-refill', example('user-cache/app.ts'))
     assert.ok(result.divergentOrders > 0)
