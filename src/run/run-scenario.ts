@@ -121,6 +121,12 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
             for (const timed of clock.untilNextTimer(actor)) await observer.redis.deleteIfEquals(timed.key, timed.value)
             history.complete(step, 'ok', null, {note: firedNote(await clock.timers.fireDue(actor))})
           },
+          stretch(actor: ActorName) {
+            const steps = pairSteps(history.entries).filter((s) => s.actor === actor)
+            let from = steps.length
+            while (from > 0 && steps[from - 1]!.step !== TIMER_STEP) from -= 1
+            return JSON.stringify(steps.slice(from).map((s) => [s.step, s.type, s.value]))
+          },
         },
       }
     : {}

@@ -104,6 +104,8 @@ export interface ScheduleTimers {
    * the one of an actor held at its gate at the next pause or when nothing else can go.
    */
   fireFor(actor: ActorName): Promise<void>
+  /** What the actor's steps since its last `timer` step (or its start) did: their names and results, as one string to compare. */
+  stretch(actor: ActorName): string
 }
 
 
@@ -113,7 +115,7 @@ export interface ScheduleTimers {
  */
 const MAX_IDLE_FIRINGS = 1000
 
-/** Timer steps of one sleeper in a row with no other actor's step between (see `wakeable`). */
+/** Timer steps of one sleeper in a row with no other actor's write between (see `wakeable`). */
 const MAX_OWN_WAKES = 3
 
 /** An actor held at its gate until the selector picks it. */
@@ -142,7 +144,7 @@ export class SteppedSchedule implements Schedule {
   private readonly decisions: Decision[] = []
   private abandoned: unknown = null
   /** What has gone since each sleeper's last `timer` step (see `wakeable`). */
-  private readonly sinceWake = new Map<ActorName, {othersMoved: boolean; ownWrite: boolean; streak: number}>()
+  private readonly sinceWake = new Map<ActorName, {othersWrote: boolean; stretch: string; streak: number}>()
 
   constructor(options: SteppedOptions) {
     this.kind = options.kind
@@ -246,18 +248,22 @@ export class SteppedSchedule implements Schedule {
    * timer firing is a step it may take now, as an ordinary step would be, because a step of
    * another actor may take any time, longer than the sleep or not (the built-in `wait` is a step
    * for the same reason). So a delayed second DEL may come before or after a reader's SET, as
-   * it can in production. A poll that wakes to the same world finds the same, and a loop of them
-   * would never end: after its first, a sleeper's timer is a step again only once another actor
-   * has taken a step since, or (at most MAX_OWN_WAKES times in a row) once it has itself taken a
-   * step that may change a store. Otherwise its timers fire when nothing else can go.
+   * it can in production. But a poll that wakes to the same world finds the same, and a loop of
+   * them would never end (nor would one step of a poll more or fewer change an outcome): after its
+   * first, a sleeper's timer is a step again only once another actor has taken a step that may
+   * change a store (not a plain read), or the sleeper's own steps since its last timer step went
+   * otherwise than the ones before it (a delayed double delete's second write; not a lock poll
+   * that failed again), at most MAX_OWN_WAKES times in a row. Otherwise its timers fire when
+   * nothing else can go.
    */
   private wakeable(): PendingStep[] {
-    if (!this.timers) return []
+    const timers = this.timers
+    if (!timers) return []
     return this.detector
       .onTimersOnly()
       .filter((actor) => {
         const since = this.sinceWake.get(actor)
-        return !since || since.othersMoved || (since.ownWrite && since.streak < MAX_OWN_WAKES)
+        return !since || since.othersWrote || (since.streak < MAX_OWN_WAKES && timers.stretch(actor) !== since.stretch)
       })
       .map((actor) => ({actor, step: TIMER_STEP, sends: null, reading: false, readOnly: false}))
   }
@@ -265,8 +271,9 @@ export class SteppedSchedule implements Schedule {
   /** The sleeper's timer step: its first timer (and any due before it) fires; it runs on. */
   private async wake(step: PendingStep): Promise<void> {
     const since = this.sinceWake.get(step.actor)
+    const streak = since && !since.othersWrote ? since.streak + 1 : 1
+    this.sinceWake.set(step.actor, {othersWrote: false, stretch: this.timers!.stretch(step.actor), streak})
     this.took(step)
-    this.sinceWake.set(step.actor, {othersMoved: false, ownWrite: false, streak: since && !since.othersMoved ? since.streak + 1 : 1})
     this.detector.woken(step.actor)
     await this.timers!.fireFor(step.actor)
   }
@@ -284,10 +291,8 @@ export class SteppedSchedule implements Schedule {
   private took(step: PendingStep): void {
     this.order.push(orderToken(step.actor, step.step))
     this.released.push(stepOfPending(step))
-    for (const [sleeper, since] of this.sinceWake) {
-      if (sleeper !== step.actor) since.othersMoved = true
-      else if (!step.readOnly) since.ownWrite = true
-    }
+    if (step.readOnly) return
+    for (const [sleeper, since] of this.sinceWake) if (sleeper !== step.actor) since.othersWrote = true
   }
 
   /**
