@@ -313,7 +313,7 @@ export class AppRun {
           const options = !call.write
             ? {readOnly: call.readOnly === true}
             : known
-              ? {effect: () => this.changed('cache', known.value), classes: ['redis.write']}
+              ? {effect: () => (known === 'unchanged' ? {} : this.changed('cache', known.value)), classes: ['redis.write']}
               : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : []}
           // The transaction's state moves when the statement is sent, not when it waits its turn.
           const sent = () => {
@@ -365,11 +365,12 @@ export class AppRun {
    * key, so those are looked at); DEL and UNLINK of it empty it; a SET of it with no condition
    * puts its value. Null: look.
    */
-  private knownCacheEffect(call: ClientCall): {value: Value} | null {
+  private knownCacheEffect(call: ClientCall): {value: Value} | 'unchanged' | null {
     const args = call.args
     if (!args || /^redis\.(EVAL|EVALSHA|EVAL_RO|EVALSHA_RO|FCALL|FCALL_RO|MULTI|PIPELINE)$/.test(call.name)) return null
     const key = this.key
-    if (call.keys.length > 0 && !call.keys.includes(key)) return {value: this.last.cache}
+    // Unchanged, not "the value it has now": other actors' steps may go before this one does.
+    if (call.keys.length > 0 && !call.keys.includes(key)) return 'unchanged'
     if ((call.name === 'redis.DEL' || call.name === 'redis.UNLINK') && call.keys.includes(key)) return {value: null}
     if (call.name === 'redis.SET' && args[0] === key && args.length >= 2 && !this.bench.loaded.app.readCache) {
       const options = args.slice(2).map((a) => a.toUpperCase())

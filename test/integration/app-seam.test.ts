@@ -9,6 +9,7 @@ import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenari
 import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
 import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
 import {runScenario} from '../../src/run/run-scenario.js'
+import {pairSteps} from '../../src/history/history.js'
 import {parseOrder} from '../../src/scenario/order.js'
 import {scriptSelector} from '../../src/schedule/script.js'
 import {SteppedSchedule} from '../../src/schedule/stepped.js'
@@ -66,6 +67,22 @@ describe('an app module raced like a strategy', () => {
       const expected = await exploreScenario(template, await benches.for(template), {signal, reduce: false})
       assert.deepEqual(counts(await explore(race, fixture('hash-cache.ts'))), counts(expected), race)
     }
+  })
+
+  it("a step on another key changes nothing in the cache, whatever went while it waited at its gate", async () => {
+    // C reaches its SET NX of the lock key before B fills the cache, and goes after: its step
+    // says nothing of the cache (it said "cache → null", the value when C reached its gate).
+    const scenario = await loadScenarioFile(fixture('locked-refill-two-readers.yaml'))
+    const order = 'B:redis.GET B:redis.SET B:redis.GET B:db.select C:redis.GET B:redis.SET C:redis.SET B:redis.EVAL C:timer C:redis.GET'
+    const run = await runScenario(scenario, await benches.for(scenario), {
+      schedule: (hooks) => new SteppedSchedule({kind: 'script', selector: scriptSelector(parseOrder(order)), ...hooks}),
+      signal,
+    })
+    const effects = pairSteps(run.entries).map((s) => `${s.actor}:${s.step}${s.effect ? ' ' + JSON.stringify(s.effect) : ''}`)
+    assert.deepEqual(effects, [
+      'B:redis.GET', 'B:redis.SET', 'B:redis.GET', 'B:db.select', 'C:redis.GET', 'B:redis.SET {"cache":100}', 'C:redis.SET', 'B:redis.EVAL', 'C:timer', 'C:redis.GET',
+    ])
+    assert.deepEqual(run.operations.map((o) => o.value), [100, 100])
   })
 
   it('the user cache before its fix: a stale refill lands in some order of the cold-refill race', async () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
 
 import {behaviourKey} from '../../src/history/behaviour.js'
 import {type ExploreResult, exploreScenario} from '../../src/run/explore-scenario.js'
 import type {RunResult} from '../../src/run/result.js'
-import {loadBuiltInScenarios, loadMatrixScenarios, parseScenario} from '../../src/scenario/load.js'
+import {loadBuiltInScenarios, loadMatrixScenarios, loadScenarioFile, parseScenario} from '../../src/scenario/load.js'
+import {appScenarios} from '../../src/scenario/resolve.js'
 import type {Scenario} from '../../src/scenario/types.js'
 import {seededRandom} from '../../src/util/random.js'
 import {testWorkbenches} from '../helpers/stores.js'
@@ -88,6 +91,20 @@ describe('explore counts stay what they were, and the reduced search finds the s
       const {verdict: _verdict, ...want} = fixture.matrix[scenario.name]!
       await check(scenario, want)
     }
+  })
+})
+
+describe("the reduced search on apps (a sleep's end is a step; a lock key besides the cache key)", () => {
+  it('finds what every order finds', async () => {
+    const apps = fileURLToPath(new URL('../../../test/fixtures/apps/', import.meta.url))
+    for (const app of ['locked-refill.ts', 'hash-cache.ts', 'polls.ts']) {
+      for (const race of ['two-writers', 'cold-refill', 'warm-read']) {
+        const [scenario] = await appScenarios(race, path.join(apps, app))
+        await check(scenario!, null)
+      }
+    }
+    // Two readers: one holds the lock while the other's steps on the cache key go between.
+    await check(await loadScenarioFile(path.join(apps, 'locked-refill-two-readers.yaml')), null)
   })
 })
 
