@@ -84,12 +84,22 @@ describe('the app seam from the command line', () => {
   })
 
   it('Ctrl-C while an app waits exits 130 and closes every connection', async () => {
-    let pid = 0
-    const running = runCli(['run', 'cold-refill', '--app', fixture('waits-in-process.ts')], {onSpawn: (p) => (pid = p)})
-    // The reader waits in-process for 2 s: interrupt it then, once its first step is recorded.
-    await new Promise((resolve) => setTimeout(resolve, 1200))
-    process.kill(pid, 'SIGINT')
-    const result = await running
+    const redis = new Redis(testRedisUrl)
+    let result
+    try {
+      const waiting = async () => (await keysMatching(redis, `${testPrefix}waits:*:waiting`)).length > 0
+      for (const key of await keysMatching(redis, `${testPrefix}waits:*`)) await redis.del(key)
+      let pid = 0
+      const running = runCli(['run', 'cold-refill', '--app', fixture('waits-in-process.ts')], {onSpawn: (p) => (pid = p)})
+      // The reader waits in-process (for 2 s before the run gives up on it): interrupt it once it
+      // does, however long a busy machine took to get there.
+      const deadline = Date.now() + 30_000
+      while (!(await waiting()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      process.kill(pid, 'SIGINT')
+      result = await running
+    } finally {
+      await redis.quit()
+    }
     assert.equal(result.code, 130, result.stderr)
     assert.match(result.stderr, /interrupted by SIGINT; every connection was closed/)
   })
