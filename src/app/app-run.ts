@@ -322,20 +322,26 @@ export class AppRun {
           }
           // A PUBLISH ends once every subscriber it reached in this process has handled the
           // message: no step of any actor goes while a message is on its way (deliveries.ts).
-          const published = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
-          if (!published) return actor.step(call.name, () => sent(), options)
+          // So does a MULTI or a pipeline with PUBLISHes in it.
+          const single = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
+          const publishes = single ? [[call.name.slice('redis.'.length), call.args![0]!, call.args![1]!] as const] : (call.publishes ?? [])
+          if (publishes.length === 0) return actor.step(call.name, () => sent(), options)
           return actor.step(
             call.name,
             async (context) => {
-              const deliveries = expectDeliveries(call.args![0]!, call.args![1]!)
+              // A batch's answer does not say how many each of its PUBLISHes reached: Redis says how
+              // many subscribe to the channel now, which is what PUBLISH would answer.
+              const receivers = single ? null : await Promise.all(publishes.map(([command, channel]) => this.subscribers(command, channel)))
+              const deliveries = publishes.map(([, channel, message]) => expectDeliveries(channel, message))
               let answer: T
               try {
                 answer = await sent()
               } catch (error) {
-                deliveries.cancel()
+                for (const d of deliveries) d.cancel()
                 throw error
               }
-              context.note(deliveryNote(await deliveries.wait(answer)))
+              const reports = await Promise.all(deliveries.map((d, i) => d.wait(receivers ? receivers[i] : answer)))
+              context.note(reports.map(deliveryNote).join('; '))
               return answer
             },
             options,
@@ -345,6 +351,15 @@ export class AppRun {
         return run
       },
     }
+  }
+
+  /** How many connections subscribe to `channel` now (PUBSUB NUMSUB, or SHARDNUMSUB for SPUBLISH): what the PUBLISH would answer. */
+  private subscribers(command: string, channel: string): Promise<number> {
+    const redis = this.bench.observer.redis
+    return outsideLanes(async () => {
+      const reply = (await redis.call('PUBSUB', command === 'SPUBLISH' ? 'SHARDNUMSUB' : 'NUMSUB', channel)) as unknown[]
+      return Number(reply[1] ?? 0)
+    })
   }
 
   /** What changed in the stores since the last write step: that step's effect. */

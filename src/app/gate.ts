@@ -36,6 +36,8 @@ export interface ClientCall {
   keys: readonly string[]
   /** A single Redis command's arguments after its name (not for a batch or a statement). */
   args?: readonly string[]
+  /** A batch's PUBLISH and SPUBLISH commands, as [command, channel, message]: its step waits for their deliveries too. */
+  publishes?: ReadonlyArray<readonly [string, string, string]>
   /** For a statement: the MySQL connection's id, so that a lock wait of any of the app's connections is seen. */
   thread?: number
 }
@@ -176,6 +178,7 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
             name: names[0] === 'multi' ? 'redis.MULTI' : 'redis.PIPELINE',
             write: names.some((n) => n !== 'multi' && n !== 'exec' && isWrite(n)),
             keys: keysOf(held.map((h) => h.command)),
+            publishes: publishesOf(held.map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
           }
         }
         lane
@@ -290,7 +293,7 @@ function gateNodeRedis(dir: string): void {
   const batch = (commands: unknown, multi: boolean): ClientCall => {
     const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
     const names = list.map((args) => String(args[0]).toLowerCase())
-    return {name: multi ? 'redis.MULTI' : 'redis.PIPELINE', write: names.some(isWrite), keys: list.flatMap(keysOfArgs)}
+    return {name: multi ? 'redis.MULTI' : 'redis.PIPELINE', write: names.some(isWrite), keys: list.flatMap(keysOfArgs), publishes: publishesOf(list)}
   }
   gate('sendCommand', (params) => single(params[0] as RedisArg[]))
   gate('commandsExecutor', (params) => (transform ? single(transform(params[0], params[1] as unknown[]).args) : null))
@@ -347,6 +350,14 @@ function deliverNodeRedis(file: string): void {
     if (!message) return handleMessageReply.call(this, reply)
     return deliver(this, message.channel, message.message, () => handleMessageReply.call(this, reply))
   }
+}
+
+/** The PUBLISH and SPUBLISH commands of a batch (each as its name and arguments), as [command, channel, message]. */
+function publishesOf(commands: ReadonlyArray<readonly unknown[]>): Array<[string, string, string]> {
+  return commands
+    .map((c) => argsOf(c))
+    .filter(([name, channel, message]) => /^s?publish$/i.test(name ?? '') && channel !== undefined && message !== undefined)
+    .map(([name, channel, message]) => [name!.toUpperCase(), channel!, message!])
 }
 
 function argsOf(args: readonly unknown[]): string[] {
