@@ -326,7 +326,7 @@ export class AppRun {
           const single = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
           const publishes = single ? [[call.name.slice('redis.'.length), call.args![0]!, call.args![1]!] as const] : (call.publishes ?? [])
           if (publishes.length === 0) return actor.step(call.name, () => sent(), options)
-          return actor.step(
+          return actor.step<T>(
             call.name,
             async (context) => {
               // A batch's answer does not say how many each of its PUBLISHes reached: Redis says how
@@ -344,7 +344,7 @@ export class AppRun {
               context.note(reports.map(deliveryNote).join('; '))
               return answer
             },
-            options,
+            {...options, publishes: true},
           )
         }))
         queue = run.catch(() => {})

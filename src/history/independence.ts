@@ -11,6 +11,8 @@ export interface StepOf {
   readOnly?: boolean
   /** What a write step sends (read only for the built-in `cache.set`). */
   sent?: StepValue
+  /** It publishes to subscribers: an app's MULTI or pipeline with a PUBLISH in it. */
+  publishes?: boolean
 }
 
 /**
@@ -37,9 +39,9 @@ export interface StepOf {
  * - two built-in `cache.set` of the same value commute: either order leaves that value, each
  *   answers OK, and under the run's clock (schedule/ttl-clock.ts) no time passes between two
  *   steps, so a TTL they set runs out at the same moment either way. A failed SET changes nothing;
- * - a PUBLISH reaches other actors' subscribers, whose in-process caches change before the step
- *   ends (app/deliveries.ts): what another actor does next may depend on it, so it is dependent
- *   on every step;
+ * - a PUBLISH (or a MULTI or pipeline with one in it: `publishes`) reaches other actors'
+ *   subscribers, whose in-process caches change before the step ends (app/deliveries.ts): what
+ *   another actor does next may depend on it, so it is dependent on every step;
  * - a step of a read and a MySQL step that may commit (any but db.select, db.begin and
  *   db.rollback) are dependent, whatever their servers: whether a read was stale or dirty is
  *   judged by whether a commit came before the read began or before it ended (check/reads.ts),
@@ -55,8 +57,8 @@ export function dependent(a: StepOf, b: StepOf): boolean {
   if (a.readOnly === true && b.readOnly === true) return false
   if (a.step === 'cache.del' && b.step === 'cache.del') return false
   if (a.step === 'cache.set' && b.step === 'cache.set' && a.sent !== undefined && b.sent !== undefined && sameValue(a.sent, b.sent)) return false
-  const ra = resourceOf(a.step)
-  const rb = resourceOf(b.step)
+  const ra = a.publishes ? 'everything' : resourceOf(a.step)
+  const rb = b.publishes ? 'everything' : resourceOf(b.step)
   return ra === 'everything' || rb === 'everything' || ra === rb
 }
 

@@ -128,6 +128,7 @@ export class ActorRuntime implements Actor {
       sends,
       ...(this.operation ? {operation: this.operation} : {}),
       ...(options.readOnly ? {readOnly: true} : {}),
+      ...(options.publishes ? {publishes: true} : {}),
     }
     const fault =
       faultAt(this.setup.faults, this.name, name, request.occurrence) ??

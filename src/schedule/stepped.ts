@@ -45,6 +45,8 @@ export interface PendingStep {
   /** Part of the actor's read path (for the independence relation, history/independence.ts). */
   reading: boolean
   readOnly: boolean
+  /** It publishes to subscribers (a batch with a PUBLISH in it). */
+  publishes?: boolean
 }
 
 /** What a selector may know about the actors that cannot go right now. */
@@ -325,7 +327,14 @@ export class SteppedSchedule implements Schedule {
 }
 
 function pendingOf(request: StepRequest): PendingStep {
-  return {actor: request.actor, step: request.step, sends: request.sends, reading: request.operation === 'read', readOnly: request.readOnly === true}
+  return {
+    actor: request.actor,
+    step: request.step,
+    sends: request.sends,
+    reading: request.operation === 'read',
+    readOnly: request.readOnly === true,
+    ...(request.publishes ? {publishes: true} : {}),
+  }
 }
 
 function stepOfPending(p: PendingStep): StepOf {
@@ -334,6 +343,7 @@ function stepOfPending(p: PendingStep): StepOf {
     step: p.step,
     ...(p.reading ? {reading: true} : {}),
     ...(p.readOnly ? {readOnly: true} : {}),
+    ...(p.publishes ? {publishes: true} : {}),
     ...(p.step === 'cache.set' ? {sent: p.sends} : {}),
   }
 }

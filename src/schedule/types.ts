@@ -13,6 +13,8 @@ export interface StepRequest {
   operation?: OperationRecord['op']
   /** The step only reads (history/independence.ts says what that allows). */
   readOnly?: boolean
+  /** The step publishes to subscribers (history/independence.ts). */
+  publishes?: boolean
 }
 
 /** One actor's whole program, as the schedule starts it. */

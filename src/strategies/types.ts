@@ -61,6 +61,8 @@ export interface StepOptions<T> {
    * so it commutes with another such step (history/independence.ts). When in doubt, leave it out.
    */
   readOnly?: boolean
+  /** The step publishes to subscribers (an app's MULTI or pipeline with a PUBLISH in it): it depends on every step, as a PUBLISH does. */
+  publishes?: boolean
 }
 
 /** Knobs a scenario (or the command line) sets for the strategies that use them. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {exploreAllOrders, type OrderPlan, planSelector} from '../../src/schedule/explore.js'
+import {dependent} from '../../src/history/independence.js'
 import {alternativesAt, ordersOfClass} from '../../src/schedule/sleep-set.js'
 import {SteppedSchedule} from '../../src/schedule/stepped.js'
 import type {ScheduleOutcome} from '../../src/schedule/types.js'
@@ -143,4 +144,13 @@ describe('the reduced search (sleep sets)', () => {
     // All on one server: one order.
     assert.equal(ordersOfClass([{actor: 'A', step: 'db.update'}, {actor: 'B', step: 'db.select'}]), 1)
   })
+
+  it('a PUBLISH, or a batch with one in it, depends on every step; a batch without one only on its server', () => {
+    const update = {actor: 'B', step: 'db.update'}
+    assert.equal(dependent({actor: 'A', step: 'redis.PUBLISH'}, update), true)
+    assert.equal(dependent({actor: 'A', step: 'redis.MULTI', publishes: true}, update), true)
+    assert.equal(dependent({actor: 'A', step: 'redis.MULTI'}, update), false)
+    assert.equal(dependent({actor: 'A', step: 'redis.MULTI'}, {actor: 'B', step: 'redis.GET', readOnly: true}), true)
+  })
 })
+
