@@ -103,23 +103,26 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   const lastStep = () => pairSteps(history.entries).filter((s) => s.type !== 'pending').at(-1) ?? null
   // An app's transactions and connections are its own: its run follows them for the schedule.
   const appHooks = app ? {holdsLocks: (actor: ActorName) => app.holdsLocks(actor), threadsOf: (actor: ActorName) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {}
-  // An app's timers run on the run's clock when it is virtual (app/timers.ts): the first fires
-  // when nothing else can go. Only cachesim's own SETs and locks are timed keys on that clock
-  // (an app's TTLs are Redis's), so moving it here expires nothing in an app's run; were a key
-  // timed, it would go as at a pause, without a step of its own in the history.
+  // An app's timers run on the run's clock when it is virtual (app/timers.ts): a sleeper's fires
+  // in its own `timer` step (stepped.ts), any other's when nothing else can go. Only cachesim's
+  // own SETs and locks are timed keys on that clock (an app's TTLs are Redis's), so moving it
+  // here expires nothing in an app's run; were a key timed, it would go as at a pause.
+  // Moves the clock to the first deadline (of `owner`'s timers, when given) and fires what is due then.
+  const untilNextTimer = async (owner?: ActorName) => {
+    for (const timed of clock.untilNextTimer(owner)) await observer.redis.deleteIfEquals(timed.key, timed.value)
+    return clock.timers.fireDue(owner)
+  }
   const timerHooks = app
     ? {
         timers: {
           waiting: (actor: ActorName) => clock.virtual && clock.timers.owns(actor),
           pending: () => clock.virtual && clock.timers.size > 0,
           async fireNext() {
-            for (const timed of clock.untilNextTimer()) await observer.redis.deleteIfEquals(timed.key, timed.value)
-            await clock.timers.fireDue()
+            await untilNextTimer()
           },
           async fireFor(actor: ActorName) {
             const step = history.invoke(actor, TIMER_STEP, null)
-            for (const timed of clock.untilNextTimer(actor)) await observer.redis.deleteIfEquals(timed.key, timed.value)
-            history.complete(step, 'ok', null, {note: firedNote(await clock.timers.fireDue(actor))})
+            history.complete(step, 'ok', null, {note: firedNote(await untilNextTimer(actor))})
           },
           stretch(actor: ActorName) {
             const steps = pairSteps(history.entries).filter((s) => s.actor === actor)

@@ -23,8 +23,8 @@
  *   waiting (`probe.mayWait`) is asked about, and only after one turn of the event loop, so that
  *   the call has reached its driver.
  * - waiting on its timers (apps only, under a virtual clock): between steps with a timer of its
- *   own set, and no actor has moved for QUIET_TURNS turns of the event loop. Such a timer fires
- *   only when nothing else can go (stepped.ts), so the others go first.
+ *   own set, and no actor has moved for QUIET_TURNS turns of the event loop. Its timer fires in
+ *   a `timer` step of its own the selector may pick, or when nothing else can go (stepped.ts).
  * - waiting in-process (apps only, when `inProcessWaitMs` is set): between steps for longer than
  *   that while another actor could go (four times as long when alone), e.g. on an app's mutex or a
  *   promise that only another actor's progress resolves. The others go on without it.

@@ -28,8 +28,8 @@ let nextId = FIRST_ID
  * The timers an app's actors set while the run's schedule is virtual (ttl-clock.ts): kept here
  * with their deadlines on the run's clock instead of on the event loop, so that whether a soft
  * timeout beats a held step depends on the order and the pauses, not on the machine's speed.
- * They fire at a `pause` step that passes their deadline, or when nothing else can go
- * (stepped.ts); those left when their actor's program ends, or the run, are dropped without
+ * They fire at a `pause` step that passes their deadline, in a sleeper's own `timer` step, or
+ * when nothing else can go (stepped.ts); those left when their actor's program ends, or the run, are dropped without
  * firing.
  */
 export class VirtualTimers {
