@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 
 import {switches} from '../schedule/explore.js'
+import {MAX_TIMER_STEPS} from '../schedule/stepped.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {type FitCell, fitTable, naturalWidth, stackedCell} from './fit-table.js'
 import {renderHistory} from './history-lines.js'
@@ -111,6 +112,12 @@ function searchNotes(r: ExploreResult): {text: string; paint: (line: string) => 
   const notes: {text: string; paint: (line: string) => string}[] = []
   if (!r.complete) {
     notes.push({text: `${r.scenario}: stopped after ${plural(r.orders, 'order')} (--max-orders); there are more: raise --max-orders or sample with --random N --seed S`, paint: chalk.yellow})
+  }
+  if (r.timersCutOrders > 0) {
+    notes.push({
+      text: `${r.scenario}: in ${plural(r.timersCutOrders, 'order')} a sleeper woke ${MAX_TIMER_STEPS} times, changing a store each time; its later timers fired only when nothing else could go, so orders past that were not tried`,
+      paint: chalk.yellow,
+    })
   }
   if (r.mode === 'random' && r.expected === null && r.distinctOrders > 0) {
     notes.push({text: `${r.scenario}: counts are of ${plural(r.orders, 'sampled order')}, none twice; expect: explore: is held only to a full search`, paint: chalk.dim})

@@ -160,6 +160,8 @@ export interface ExploreJson {
   staleBehaviours: number
   dirtyBehaviours: number
   impossibleOrders: number
+  /** Orders in which a sleeper's timer steps were cut (an app that changes a store on every wake): present when any were. */
+  timersCutOrders?: number
   divergentOrders: number
   staleOrders: number
   dirtyOrders: number
@@ -198,6 +200,7 @@ export function toExploreJson(result: ExploreResult): ExploreJson {
     staleBehaviours: result.staleBehaviours,
     dirtyBehaviours: result.dirtyBehaviours,
     impossibleOrders: result.impossibleOrders,
+    ...(result.timersCutOrders > 0 ? {timersCutOrders: result.timersCutOrders} : {}),
     divergentOrders: result.divergentOrders,
     staleOrders: result.staleOrders,
     dirtyOrders: result.dirtyOrders,

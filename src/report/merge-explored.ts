@@ -59,6 +59,7 @@ function mergeScenario(parts: readonly {file: string; result: ExploreJson}[]): E
     redundantOrders: results.reduce((n, r) => n + (r.redundantOrders ?? 0), 0),
     ordersRepresented: represented,
     ...observed,
+    ...(results.some((r) => r.timersCutOrders) ? {timersCutOrders: results.reduce((n, r) => n + (r.timersCutOrders ?? 0), 0)} : {}),
     distinctOrders: sum('distinctOrders'),
     sampled: null,
     behaviours: union('all'),

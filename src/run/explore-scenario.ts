@@ -95,6 +95,8 @@ export interface ExploreResult extends ObservedExploration {
   orderRuns: OrderRun[]
   /** The first impossible orders (by order string), however many there were (`impossibleOrders`). */
   stuckRuns: OrderRun[]
+  /** Orders in which a sleeper's timer steps were cut at MAX_TIMER_STEPS: orders past them were not tried. */
+  timersCutOrders: number
   /** The shortest finished run of each verdict (divergent, stale, consistent, …), for reports that show one of each. */
   samples: RunResult[]
   /** The shortest divergent run: fewest steps, then fewest switches between actors. */
@@ -229,6 +231,7 @@ export async function exploreScenario(scenario: Scenario, bench: Workbench, opti
     runs: tally.runs,
     orderRuns: tally.orderRuns,
     stuckRuns: tally.stuckRuns,
+    timersCutOrders: tally.timersCutOrders,
     samples: WORDS.flatMap((word) => tally.shortestOf.get(word) ?? []),
     witnessRun,
     exampleRun: tally.example,

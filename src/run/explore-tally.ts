@@ -32,6 +32,8 @@ const STUCK_SHOWN = 3
 export class ExploreTally {
   orders = 0
   impossibleOrders = 0
+  /** Orders in which a sleeper's timer steps were cut (stepped.ts, MAX_TIMER_STEPS). */
+  timersCutOrders = 0
   divergentOrders = 0
   staleOrders = 0
   dirtyOrders = 0
@@ -64,6 +66,7 @@ export class ExploreTally {
     this.unfiredEverywhere = (this.unfiredEverywhere ?? run.unfired.filter((what) => what.startsWith('fault'))).filter((what) => run.unfired.includes(what))
     if (this.keep === 'runs') this.runs.push(run)
     if (this.keep !== 'counts') this.orderRuns.push(orderRun(run))
+    if (run.timersCut) this.timersCutOrders += 1
     if (run.stuck) {
       this.impossibleOrders += 1
       this.stuckRuns = [...this.stuckRuns, orderRun(run)].sort((a, b) => compareText(a.order.join(' '), b.order.join(' '))).slice(0, STUCK_SHOWN)

@@ -2,7 +2,7 @@ import type {ReadFinding} from '../check/reads.js'
 import type {Validity} from '../check/types.js'
 import type {Verdict} from '../check/verdict.js'
 import type {StepOf} from '../history/independence.js'
-import type {HistoryEntry, OperationRecord, StepRecord, Value} from '../history/types.js'
+import type {ActorName, HistoryEntry, OperationRecord, StepRecord, Value} from '../history/types.js'
 import type {RunExpectation} from '../scenario/types.js'
 import type {BlockedActor, Decision, Schedule} from '../schedule/types.js'
 
@@ -61,6 +61,8 @@ export interface RunResult {
   order: string[]
   /** Set when the run could not finish: every remaining actor was blocked. */
   stuck: BlockedActor[] | null
+  /** Sleepers whose timer steps were cut (stepped.ts, MAX_TIMER_STEPS): some orders of theirs were not tried. */
+  timersCut?: ActorName[]
   steps: StepRecord[]
   entries: HistoryEntry[]
   operations: OperationRecord[]

@@ -16,6 +16,7 @@ import {LocalMutex, redisLock, type RowLock} from '../schedule/locks.js'
 import {TtlClock} from '../schedule/ttl-clock.js'
 import {TIMER_STEP} from '../history/step-name.js'
 import {firedNote} from '../schedule/virtual-timers.js'
+import {MAX_FIRINGS_PER_STEP} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
 import {strategyOf} from '../app/strategy-of.js'
 import {AppRun} from '../app/app-run.js'
@@ -107,10 +108,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   // in its own `timer` step (stepped.ts), any other's when nothing else can go. Only cachesim's
   // own SETs and locks are timed keys on that clock (an app's TTLs are Redis's), so moving it
   // here expires nothing in an app's run; were a key timed, it would go as at a pause.
-  // Moves the clock to the first deadline (of `owner`'s timers, when given) and fires what is due then.
-  const untilNextTimer = async (owner?: ActorName) => {
+  // Moves the clock to the first deadline (of `owner`'s timers, when given) and fires what is due
+  // then, but the timers of the actors in `spare`.
+  const untilNextTimer = async (owner?: ActorName, spare: readonly ActorName[] = []) => {
     for (const timed of clock.untilNextTimer(owner)) await observer.redis.deleteIfEquals(timed.key, timed.value)
-    return clock.timers.fireDue(owner)
+    return clock.timers.fireDue(spare.length === 0 ? undefined : (whose) => !spare.includes(whose))
   }
   const timerHooks = app
     ? {
@@ -120,15 +122,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
           async fireNext() {
             await untilNextTimer()
           },
-          async fireFor(actor: ActorName) {
+          async fireFor(actor: ActorName, others: () => readonly ActorName[], more: () => Promise<boolean>) {
             const step = history.invoke(actor, TIMER_STEP, null)
-            history.complete(step, 'ok', null, {note: firedNote(await untilNextTimer(actor))})
-          },
-          stretch(actor: ActorName) {
-            const steps = pairSteps(history.entries).filter((s) => s.actor === actor)
-            let from = steps.length
-            while (from > 0 && steps[from - 1]!.step !== TIMER_STEP) from -= 1
-            return JSON.stringify(steps.slice(from).map((s) => [s.step, s.type, s.value]))
+            const fired = []
+            for (let i = 0; i < MAX_FIRINGS_PER_STEP && (await more()); i++) fired.push(...(await untilNextTimer(actor, others())))
+            history.complete(step, 'ok', null, {note: firedNote(fired)})
           },
         },
       }
@@ -310,6 +308,7 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
     decisions: outcome.decisions,
     released: outcome.released,
     stuck: outcome.stuck,
+    ...(outcome.timersCut ? {timersCut: outcome.timersCut} : {}),
     steps: pairSteps(entries),
     entries,
     operations,

@@ -171,7 +171,7 @@ export class ActorRuntime implements Actor {
       const effect = outcome === 'info' ? await this.effectOf(options, undefined) : undefined
       history.complete(invocation, outcome, null, {error: reason, note, effect})
       if (error instanceof StoreUnavailableError) this.setup.onStoreLost?.(error)
-      await schedule.afterStep(request, signal)
+      await schedule.afterStep(request, signal, outcome === 'info' && request.readOnly !== true)
       throw new StepFailedError(this.name, name, reason, outcome)
     }
     const recorded = options.record ? options.record(result) : result
@@ -183,7 +183,7 @@ export class ActorRuntime implements Actor {
       note: injected === undefined ? note : join(note, injected),
       effect,
     })
-    await schedule.afterStep(request, signal)
+    await schedule.afterStep(request, signal, request.readOnly !== true && mayHaveChanged(effect, result))
     if (crash) {
       if (crash !== fault) this.setup.onFault?.(crash)
       this.crashed = new ActorCrashedError(this.name, name)
@@ -284,6 +284,20 @@ function parseCached(raw: string | null, key: string): number | null {
   const value = Number(raw)
   if (!Number.isSafeInteger(value)) throw new CachesimError(`${key} holds "${raw.slice(0, 40)}", not a number cachesim wrote`)
   return value
+}
+
+/**
+ * Whether a write step that went through may have changed a store: its effect on the row or the
+ * cache says so, or its reply does not say it did nothing. Nil or 0 is Redis's "nothing done" for
+ * a write (SET NX or XX that did not set, DEL or EXPIRE of no key, SETNX, HSETNX), and 0 affected
+ * rows is MySQL's. When unsure, it may have (a sleeper wakes once more, stepped.ts).
+ */
+function mayHaveChanged(effect: StepEffect | undefined, reply: unknown): boolean {
+  if (effect && (effect.db !== undefined || effect.cache !== undefined)) return true
+  if (reply === null || reply === 0) return false
+  const header = Array.isArray(reply) ? reply[0] : reply
+  if (typeof header === 'object' && header !== null && 'affectedRows' in header && (header as {affectedRows: unknown}).affectedRows === 0) return false
+  return true
 }
 
 function isStepValue(value: unknown): value is StepValue {

@@ -100,14 +100,12 @@ export interface ScheduleTimers {
   /** Moves the run's clock to the first timer's deadline (time passes as at a pause) and fires it. */
   fireNext(): Promise<void>
   /**
-   * The actor's `timer` step: moves the run's clock to the deadline of the actor's first timer
-   * and fires it (and any other of the actor's due by then), recording the step in the history.
-   * Another actor's timer due by then is not fired here: a sleeper's fires in its own step, and
-   * the one of an actor held at its gate at the next pause or when nothing else can go.
+   * The actor's `timer` step, recorded in the history: `fire` is called until it returns false,
+   * at most MAX_FIRINGS_PER_STEP times. Each call moves the run's clock to the deadline of the
+   * actor's first timer and fires every timer due by then, in deadline order, but those of the
+   * actors `others` names: another sleeper's timer fires in its own step.
    */
-  fireFor(actor: ActorName): Promise<void>
-  /** What the actor's steps since its last `timer` step (or its start) did: their names and results, as one string to compare. */
-  stretch(actor: ActorName): string
+  fireFor(actor: ActorName, others: () => readonly ActorName[], fire: () => Promise<boolean>): Promise<void>
 }
 
 
@@ -117,8 +115,14 @@ export interface ScheduleTimers {
  */
 const MAX_IDLE_FIRINGS = 1000
 
-/** Timer steps of one sleeper in a row with no other actor's write between (see `wakeable`). */
-const MAX_OWN_WAKES = 3
+/**
+ * Timer steps of one sleeper in one run, all told (see `wakeable`): a loop that changes a store
+ * on every wake would otherwise never end. More are cut, and the run says so (`timersCut`).
+ */
+export const MAX_TIMER_STEPS = 20
+
+/** Timers one `timer` step fires before its actor is taken as waiting on an interval alone. */
+export const MAX_FIRINGS_PER_STEP = 1000
 
 /** An actor held at its gate until the selector picks it. */
 interface Gate {
@@ -145,8 +149,11 @@ export class SteppedSchedule implements Schedule {
   private readonly released: StepOf[] = []
   private readonly decisions: Decision[] = []
   private abandoned: unknown = null
-  /** What has gone since each sleeper's last `timer` step (see `wakeable`). */
-  private readonly sinceWake = new Map<ActorName, {othersWrote: boolean; stretch: string; streak: number}>()
+  /** Each sleeper's timer steps so far, and whether a store changed since its last (see `wakeable`). */
+  private readonly sleepers = new Map<ActorName, {steps: number; changedSince: boolean}>()
+  /** Sleepers whose timer step was not offered because of MAX_TIMER_STEPS while another could go. */
+  private readonly timersCut = new Set<ActorName>()
+  private signal: AbortSignal | null = null
 
   constructor(options: SteppedOptions) {
     this.kind = options.kind
@@ -170,6 +177,7 @@ export class SteppedSchedule implements Schedule {
   private async runActors(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome> {
     this.actors = actors.map((actor) => actor.name).sort((a, b) => a.localeCompare(b))
     this.detector.track(this.actors)
+    this.signal = signal
     const bodies = actors.map((actor) => actor.body().finally(() => this.detector.end(actor.name)))
     let stuck: BlockedActor[] | null = null
     let idleFirings = 0
@@ -177,7 +185,8 @@ export class SteppedSchedule implements Schedule {
       for (;;) {
         // 1. Every actor still going is at its gate, blocked, or waiting on its timers alone.
         await this.detector.settle(signal)
-        const enabled = [...this.pending(), ...this.wakeable()].sort((a, b) => this.actors.indexOf(a.actor) - this.actors.indexOf(b.actor))
+        const pending = this.pending()
+        const enabled = [...pending, ...this.wakeable(pending.length > 0)].sort((a, b) => this.actors.indexOf(a.actor) - this.actors.indexOf(b.actor))
         // Nothing else can go: the first timer fires (its actor, or one it frees, may go on).
         if (enabled.length === 0 && this.timers?.pending() && this.detector.finished().length < this.actors.length && idleFirings < MAX_IDLE_FIRINGS) {
           idleFirings += 1
@@ -216,7 +225,14 @@ export class SteppedSchedule implements Schedule {
     if (stuck) await this.abandon(new StuckError(stuck))
     await this.ended(bodies)
     if (!stuck) this.selector.finish?.(this.order.length)
-    return {order: [...this.order], released: [...this.released], decisions: [...this.decisions], stuck, injectedMs: 0}
+    return {
+      order: [...this.order],
+      released: [...this.released],
+      decisions: [...this.decisions],
+      stuck,
+      injectedMs: 0,
+      ...(this.timersCut.size > 0 ? {timersCut: [...this.timersCut].sort()} : {}),
+    }
   }
 
   beforeStep(request: StepRequest, signal: AbortSignal): Promise<void> {
@@ -228,7 +244,8 @@ export class SteppedSchedule implements Schedule {
     return gate.release.promise
   }
 
-  async afterStep(request: StepRequest): Promise<void> {
+  async afterStep(request: StepRequest, _signal: AbortSignal, changed = true): Promise<void> {
+    if (changed) for (const sleeper of this.sleepers.values()) sleeper.changedSince = true
     this.detector.stepEnded(request.actor)
   }
 
@@ -249,35 +266,56 @@ export class SteppedSchedule implements Schedule {
    * Actors asleep on a timer of their own (between steps, waiting for nothing else): each one's
    * timer firing is a step it may take now, as an ordinary step would be, because a step of
    * another actor may take any time, longer than the sleep or not (the built-in `wait` is a step
-   * for the same reason). So a delayed second DEL may come before or after a reader's SET, as
-   * it can in production. But a poll that wakes to the same world finds the same, and a loop of
-   * them would never end (nor would one step of a poll more or fewer change an outcome): after its
-   * first, a sleeper's timer is a step again only once another actor has taken a step that may
-   * change a store (not a plain read), or the sleeper's own steps since its last timer step went
-   * otherwise than the ones before it (a delayed double delete's second write; not a lock poll
-   * that failed again), at most MAX_OWN_WAKES times in a row. Otherwise its timers fire when
-   * nothing else can go.
+   * for the same reason). So a delayed second DEL may come before or after a reader's SET, as it
+   * can in production.
+   *
+   * But a poll that wakes to the same stores finds the same, and a loop of polls would never end
+   * (nor would one poll more or fewer change an outcome). So after its first, a sleeper's timer
+   * is a step again only once a step (its own or another actor's) may have changed a store since
+   * its last: a write whose reply does not say it did nothing (actor.ts, `mayHaveChanged`). A
+   * timer step changes nothing, nor does a lock poll that failed, so two pollers do not wake
+   * each other for ever. Otherwise its timers fire when nothing else can go. A sleeper that
+   * changes a store on every wake gets MAX_TIMER_STEPS; past that its timers fire only when
+   * nothing else can go, and the run says its timer steps were cut (`timersCut`).
    */
-  private wakeable(): PendingStep[] {
-    const timers = this.timers
-    if (!timers) return []
+  private wakeable(othersCanGo: boolean): PendingStep[] {
+    if (!this.timers) return []
     return this.detector
       .onTimersOnly()
       .filter((actor) => {
-        const since = this.sinceWake.get(actor)
-        return !since || since.othersWrote || (since.streak < MAX_OWN_WAKES && timers.stretch(actor) !== since.stretch)
+        const sleeper = this.sleepers.get(actor)
+        if (!sleeper) return true
+        if (!sleeper.changedSince) return false
+        if (sleeper.steps < MAX_TIMER_STEPS) return true
+        if (othersCanGo) this.timersCut.add(actor)
+        return false
       })
       .map((actor) => ({actor, step: TIMER_STEP, sends: null, reading: false, readOnly: false}))
   }
 
-  /** The sleeper's timer step: its first timer (and any due before it) fires; it runs on. */
+  /**
+   * The sleeper's timer step: its timers fire in deadline order (with those of actors held at
+   * their gates, or waiting in-process, due by then) until it reaches a gate, ends, or waits on
+   * something else: a heartbeat interval that fires first does not end its sleep.
+   */
   private async wake(step: PendingStep): Promise<void> {
-    const since = this.sinceWake.get(step.actor)
-    const streak = since && !since.othersWrote ? since.streak + 1 : 1
-    this.sinceWake.set(step.actor, {othersWrote: false, stretch: this.timers!.stretch(step.actor), streak})
+    const actor = step.actor
+    const sleeper = this.sleepers.get(actor) ?? {steps: 0, changedSince: false}
+    sleeper.steps += 1
+    sleeper.changedSince = false
+    this.sleepers.set(actor, sleeper)
     this.took(step)
-    this.detector.woken(step.actor)
-    await this.timers!.fireFor(step.actor)
+    const others = () => this.detector.onTimersOnly().filter((a) => a !== actor)
+    let first = true
+    await this.timers!.fireFor(actor, others, async () => {
+      if (!first) {
+        await this.detector.settle(this.signal!)
+        if (!this.detector.onTimersOnly().includes(actor)) return false
+      }
+      first = false
+      this.detector.woken(actor)
+      return true
+    })
   }
 
   private release(actor: ActorName): void {
@@ -289,12 +327,10 @@ export class SteppedSchedule implements Schedule {
     gate.release.resolve()
   }
 
-  /** Records a step as it goes: in the order, as the independence relation sees it, and for the sleepers. */
+  /** Records a step as it goes: in the order, and as the independence relation sees it. */
   private took(step: PendingStep): void {
     this.order.push(orderToken(step.actor, step.step))
     this.released.push(stepOfPending(step))
-    if (step.readOnly) return
-    for (const [sleeper, since] of this.sinceWake) if (sleeper !== step.actor) since.othersWrote = true
   }
 
   /**

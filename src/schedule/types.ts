@@ -52,6 +52,8 @@ export interface ScheduleOutcome {
   stuck: BlockedActor[] | null
   /** Time spent in injected delays, summed over actors. */
   injectedMs: number
+  /** Sleepers whose timer steps were cut at MAX_TIMER_STEPS (stepped.ts): orders of theirs were not explored. */
+  timersCut?: ActorName[]
   /** Injected delays whose step never came (real-time schedules only). */
   unfiredDelays?: InjectedDelay[]
 }
@@ -66,8 +68,11 @@ export interface Schedule {
   run(actors: readonly ActorTask[], signal: AbortSignal): Promise<ScheduleOutcome>
   /** Resolves when the step may start: the gate sits before the store call is sent. */
   beforeStep(request: StepRequest, signal: AbortSignal): Promise<void>
-  /** The step's store call has ended (ok or not). */
-  afterStep(request: StepRequest, signal: AbortSignal): Promise<void>
+  /**
+   * The step's store call has ended (ok or not). `changed`: it may have changed a store (false
+   * when it only read, failed, or its reply says it did nothing; stepped.ts wakes sleepers on it).
+   */
+  afterStep(request: StepRequest, signal: AbortSignal, changed?: boolean): Promise<void>
   /** The step found what it needs held by another actor; resolves when it should try again. */
   waitBlocked(request: StepRequest, reason: string, signal: AbortSignal): Promise<void>
 }

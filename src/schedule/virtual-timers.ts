@@ -29,8 +29,8 @@ let nextId = FIRST_ID
  * with their deadlines on the run's clock instead of on the event loop, so that whether a soft
  * timeout beats a held step depends on the order and the pauses, not on the machine's speed.
  * They fire at a `pause` step that passes their deadline, in a sleeper's own `timer` step, or
- * when nothing else can go (stepped.ts); those left when their actor's program ends, or the run, are dropped without
- * firing.
+ * when nothing else can go (stepped.ts); those left when their actor's program ends, or the run,
+ * are dropped without firing.
  */
 export class VirtualTimers {
   private readonly pending = new Map<number, VirtualTimer>()
@@ -88,14 +88,14 @@ export class VirtualTimers {
   /**
    * Fires every timer whose deadline the clock has reached, in deadline order (an interval as
    * often as it falls due), one turn of the event loop apart so that what each callback sets
-   * going happens before the next fires, as between Node's own timers. With `owner`, only that
-   * actor's (its `timer` step).
+   * going happens before the next fires, as between Node's own timers. With `whose`, only the
+   * timers of the actors it accepts (a sleeper's `timer` step leaves other sleepers' alone).
    */
-  async fireDue(owner?: ActorName): Promise<FiredTimer[]> {
+  async fireDue(whose?: (owner: ActorName) => boolean): Promise<FiredTimer[]> {
     const fired: FiredTimer[] = []
     for (;;) {
-      const timer = this.next(owner)
-      if (!timer || timer.deadlineMs > this.now()) return fired
+      const timer = this.firstDue(whose)
+      if (!timer) return fired
       if (timer.repeat) {
         timer.deadlineMs += Math.max(1, timer.ms)
         timer.seq = this.seq++
@@ -104,6 +104,16 @@ export class VirtualTimers {
       timer.fire()
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
+  }
+
+  /** The first timer (of an actor `whose` accepts) whose deadline the clock has reached. */
+  private firstDue(whose: ((owner: ActorName) => boolean) | undefined): VirtualTimer | undefined {
+    let first: VirtualTimer | undefined
+    for (const timer of this.pending.values()) {
+      if (timer.deadlineMs > this.now() || (whose && !whose(timer.owner))) continue
+      if (!first || timer.deadlineMs < first.deadlineMs || (timer.deadlineMs === first.deadlineMs && timer.seq < first.seq)) first = timer
+    }
+    return first
   }
 
   /** The actor's program has ended: its timers never fire (nothing of its would wait for them). */

@@ -233,5 +233,41 @@ describe('an app module raced like a strategy', () => {
       }
       assert.ok(result.orders > 1 && result.orders < 100, `${result.orders} orders`)
     })
+
+    it("two pollers do not wake each other: a poll that found nothing and a timer step change no store, so the search ends", async () => {
+      const scenario = await loadScenarioFile(fixture('polls-two-readers.yaml'))
+      const result = await exploreScenario(scenario, await benches.for(scenario), {signal, reduce: true, keep: 'runs', maxOrders: 5000})
+      assert.ok(result.complete, `${result.orders} orders and more`)
+      for (const run of result.runs) {
+        const order = run.order.join(' ')
+        assert.deepEqual(run.operations.filter((o) => o.op === 'read').map((o) => o.value), [99, 99], order)
+        assert.equal(run.timersCut, undefined, order)
+      }
+    })
+
+    it("a lock poll that failed (SET NX answered nil) changed nothing: the poller sleeps until the holder's next write, and the search stays small", async () => {
+      const scenario = await loadScenarioFile(fixture('locked-refill-two-readers.yaml'))
+      const result = await exploreScenario(scenario, await benches.for(scenario), {signal, reduce: false, maxOrders: 2000})
+      // Were the failed poll a change, the poller would wake itself again and again while the
+      // holder waits at its gate: over 10,000 orders.
+      assert.deepEqual({orders: result.orders, complete: result.complete, divergent: result.divergentOrders}, {orders: 790, complete: true, divergent: 0})
+    })
+
+    it("a heartbeat interval in the sleeper does not end its sleep: its timer step fires its timers until it goes on, and it explores like the built-in", async () => {
+      const builtIn = await loadMatrixScenarios()
+      const template = builtIn.find((s) => s.name === 'cold-refill.delayed-double-delete')!
+      const expected = await exploreScenario(template, await benches.for(template), {signal, reduce: false})
+      const heartbeat = await explore('cold-refill', fixture('ddd-heartbeat.ts'))
+      assert.deepEqual(counts(heartbeat), counts(expected))
+      assert.ok(counts(heartbeat).divergent > 0)
+    })
+
+    it("a sleeper's timer step fires the due timers of an actor held at its gate: B's soft timeout has run out when B goes on", async () => {
+      const run = await ordered('B:redis.GET A:db.update A:timer B:db.select A:redis.DEL', null, 'cold-refill', fixture('soft-timeout-sleeper.ts'))
+      assert.equal(run.operations.find((o) => o.op === 'read')?.value, null)
+      const timer = run.entries.find((e) => e.type !== 'invoke' && e.step === 'timer')
+      assert.equal(timer?.note, "B's 100 ms timer fired, A's 500 ms timer fired")
+      assert.deepEqual({db: run.db, cache: run.cache}, {db: 99, cache: null})
+    })
   })
 })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {prefixSelector} from '../../src/schedule/explore.js'
-import {type PendingStep, type SelectionContext, type Selector, SteppedSchedule, StuckError} from '../../src/schedule/stepped.js'
+import {MAX_TIMER_STEPS, type PendingStep, type ScheduleTimers, type SelectionContext, type Selector, SteppedSchedule, StuckError} from '../../src/schedule/stepped.js'
 import type {ActorTask, Schedule, StepRequest} from '../../src/schedule/types.js'
 import {deferred} from '../../src/util/deferred.js'
 import {fakeActors, FakeLock} from '../helpers/fake-actors.js'
@@ -175,5 +175,98 @@ describe('SteppedSchedule: the gate-and-select loop', () => {
     assert.deepEqual(outcome.order, ['B:cache.get', 'A:db.update'])
     assert.deepEqual(outcome.stuck?.map((s) => `${s.actor} ${s.step}`), ['B after cache.get'])
     assert.match(outcome.stuck?.[0]?.reason ?? '', /waits in-process/)
+  })
+})
+
+/**
+ * Timers an actor sleeps on, fired by hand: what an app's virtual timers are to the schedule
+ * (run-scenario.ts gives the real ones). Each actor sleeps on one timer at a time.
+ */
+function handTimers(): {timers: ScheduleTimers; sleep: (actor: string) => Promise<void>} {
+  const sleeping = new Map<string, () => void>()
+  const fire = async (actor: string) => {
+    const wake = sleeping.get(actor)
+    sleeping.delete(actor)
+    wake?.()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return {
+    sleep: (actor) => new Promise<void>((resolve) => sleeping.set(actor, resolve)),
+    timers: {
+      waiting: (actor) => sleeping.has(actor),
+      pending: () => sleeping.size > 0,
+      fireNext: () => fire([...sleeping.keys()][0]!),
+      async fireFor(actor, _others, more) {
+        while (sleeping.has(actor) && (await more())) await fire(actor)
+      },
+    },
+  }
+}
+
+describe("SteppedSchedule: a sleeper's timer step", () => {
+  it('two pollers whose polls change nothing do not wake each other: each wakes again only after a step that may change a store', async () => {
+    const {timers, sleep} = handTimers()
+    // A selector that takes a timer step whenever one is offered: were a timer step (or a failed
+    // poll) taken as a change, B and C would wake each other for ever.
+    const eager: Selector = {
+      choose(enabled, context) {
+        if (context.position > 200) throw new Error('the run does not end')
+        return (enabled.find((p) => p.step === 'timer') ?? enabled.find((p) => p.actor !== 'A') ?? enabled[0]!).actor
+      },
+    }
+    const schedule = new SteppedSchedule({kind: 'explore', selector: eager, timers})
+    let written = false
+    // A poller: SET NX of a lock another holds (its reply says it did nothing), then a sleep, until A has written.
+    const poller = (name: string): ActorTask => ({
+      name,
+      startAfterMs: 0,
+      body: async () => {
+        for (;;) {
+          const request: StepRequest = {actor: name, step: 'redis.SET', occurrence: 1, sends: null}
+          await schedule.beforeStep(request, signal)
+          const found = written
+          await schedule.afterStep(request, signal, false)
+          if (found) return
+          await sleep(name)
+        }
+      },
+    })
+    const writer: ActorTask = {
+      name: 'A',
+      startAfterMs: 0,
+      body: async () => {
+        const request: StepRequest = {actor: 'A', step: 'db.update', occurrence: 1, sends: 99}
+        await schedule.beforeStep(request, signal)
+        written = true
+        await schedule.afterStep(request, signal, true)
+      },
+    }
+    const outcome = await schedule.run([writer, poller('B'), poller('C')], signal)
+    assert.equal(outcome.stuck, null)
+    // Each poller: its first wake, then one more after A's write (the only change).
+    for (const poller of ['B', 'C']) {
+      const wakes = outcome.order.flatMap((t, i) => (t === `${poller}:timer` ? [i] : []))
+      assert.equal(wakes.length, 2, outcome.order.join(' '))
+      assert.ok(wakes[0]! < outcome.order.indexOf('A:db.update') && outcome.order.indexOf('A:db.update') < wakes[1]!, outcome.order.join(' '))
+    }
+    assert.equal(outcome.timersCut, undefined)
+  })
+
+  it('a sleeper that changes a store on every wake gets MAX_TIMER_STEPS timer steps while another can go, and the run says they were cut', async () => {
+    const {timers, sleep} = handTimers()
+    const eager: Selector = {choose: (enabled) => (enabled.find((p) => p.step === 'timer') ?? enabled[0]!).actor}
+    const schedule = new SteppedSchedule({kind: 'explore', selector: eager, timers})
+    const bumps = 2 * MAX_TIMER_STEPS
+    const actors = [
+      handActor(schedule, 'A', Array.from({length: bumps}, () => 'redis.INCR'), () => sleep('A')),
+      handActor(schedule, 'B', ['cache.get']),
+    ]
+    const outcome = await schedule.run(actors, signal)
+    const wakes = outcome.order.filter((t) => t === 'A:timer').length
+    assert.equal(wakes, MAX_TIMER_STEPS)
+    // B went once A's timer steps ran out, and A's later sleeps ended when nothing else could go.
+    assert.equal(outcome.order.indexOf('B:cache.get'), 2 * MAX_TIMER_STEPS + 1)
+    assert.equal(outcome.order.filter((t) => t === 'A:redis.INCR').length, bumps)
+    assert.deepEqual(outcome.timersCut, ['A'])
   })
 })

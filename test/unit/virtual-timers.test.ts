@@ -79,7 +79,7 @@ describe("an app's timers on the run's clock", () => {
     await new Promise((resolve) => setImmediate(resolve))
     assert.deepEqual(woke, [])
     clock.untilNextTimer('A')
-    await clock.timers.fireDue('A')
+    await clock.timers.fireDue((owner) => owner === 'A')
     clock.pass(300)
     await clock.timers.fireDue()
     assert.deepEqual(woke, ['waited', 'promisified', 'slept'])
