@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, it} from 'node:test'
@@ -6,7 +8,7 @@ import {describe, it} from 'node:test'
 import {Redis} from 'ioredis'
 
 import {exploreScenario, type ExploreResult} from '../../src/run/explore-scenario.js'
-import {loadMatrixScenarios, loadScenarioFile} from '../../src/scenario/load.js'
+import {loadMatrixScenarios, loadScenarioFile, parseScenario} from '../../src/scenario/load.js'
 import {appScenarios, APP_RACES} from '../../src/scenario/resolve.js'
 import {runScenario} from '../../src/run/run-scenario.js'
 import {pairSteps} from '../../src/history/history.js'
@@ -251,6 +253,18 @@ describe('an app module raced like a strategy', () => {
       // Were the failed poll a change, the poller would wake itself again and again while the
       // holder waits at its gate: over 10,000 orders.
       assert.deepEqual({orders: result.orders, complete: result.complete, divergent: result.divergentOrders}, {orders: 790, complete: true, divergent: 0})
+    })
+
+    it('a writer that sleeps three times (three delayed double deletes in a row) explores like the built-in: no sleep after the first is cut', async () => {
+      const yaml = (target: string) =>
+        `name: ddd-three-writes\n${target}\ninitial: { db: 100, cache: 100 }\nactors:\n  A: { ops: [ {op: write, value: 91}, {op: write, value: 92}, {op: write, value: 93} ] }\n  B: { op: read }\n`
+      const builtIn = parseScenario(yaml('strategy: delayed-double-delete'), 'ddd-three-writes.yaml')
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'cachesim-ddd-')), 'ddd-three-writes.yaml')
+      writeFileSync(file, yaml(`app: ${JSON.stringify(example('delayed-double-delete/app.ts'))}`))
+      const asApp = await loadScenarioFile(file)
+      const expected = counts(await exploreScenario(builtIn, await benches.for(builtIn), {signal, reduce: false}))
+      assert.deepEqual(counts(await exploreScenario(asApp, await benches.for(asApp), {signal, reduce: false})), expected)
+      assert.equal(expected.orders, 365)
     })
 
     it("a heartbeat interval in the sleeper does not end its sleep: its timer step fires its timers until it goes on, and it explores like the built-in", async () => {
