@@ -2,6 +2,8 @@ import type {Redis} from 'ioredis'
 import type {Connection} from 'mysql2/promise'
 
 import {BadInputError} from '../errors/bad-input-error.js'
+import {CachesimError} from '../errors/cachesim-error.js'
+import {isConnectionLoss} from '../stores/store-failure.js'
 import type {ActorName, StepEffect, Value} from '../history/types.js'
 import {sameValue} from '../history/value.js'
 import type {Actor, Strategy} from '../strategies/types.js'
@@ -119,8 +121,9 @@ export class AppRun {
       const cached = this.valueOf(initial.cache)
       const keys = redis.multi().del(...new Set([...(touchedBy.get(this.rowId) ?? []), key]))
       if (cached !== null && !app.writeCache) keys.set(key, app.encode(cached))
-      const cache = keys.exec().then(() => (cached !== null && app.writeCache ? app.writeCache(redis, key, cached) : undefined))
-      await Promise.all([cache, app.writeRow(mysql, this.rowId, this.valueOf(initial.db))])
+      const writeCache = app.writeCache
+      const cache = keys.exec().then(() => (cached !== null && writeCache ? this.hook('writeCache', () => writeCache(redis, key, cached)) : undefined))
+      await Promise.all([cache, this.hook('writeRow', () => app.writeRow(mysql, this.rowId, this.valueOf(initial.db)))])
     })
     // writeRow(v) makes readRow give v, as the interface asks: the run starts from those values.
     this.last = {db: this.valueOf(initial.db), cache: this.valueOf(initial.cache)}
@@ -395,15 +398,30 @@ export class AppRun {
     return null
   }
 
+  /**
+   * Runs one of the app's own hooks on cachesim's connections (readRow, writeRow, readCache,
+   * writeCache): an error of the app's is the one-line error a user sees (exit 2), not cachesim's
+   * bug; a store that went away is told as such by the run.
+   */
+  private async hook<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof CachesimError || isConnectionLoss(error)) throw error
+      throw new BadInputError(`app ${this.bench.loaded.shown}: its ${name} failed: ${errorLine(error)}; fix ${name} in the app module (see "Race your own code" in the README)`)
+    }
+  }
+
   private readRow(): Promise<Value> {
-    return outsideLanes(async () => toValue(await this.bench.loaded.app.readRow(this.bench.observer.mysql, this.rowId)))
+    return outsideLanes(async () => toValue(await this.hook('readRow', () => this.bench.loaded.app.readRow(this.bench.observer.mysql, this.rowId))))
   }
 
   private readCache(): Promise<Value> {
     const {app, shown} = this.bench.loaded
     const redis = this.bench.observer.redis
     return outsideLanes(async () => {
-      if (app.readCache) return toValue(await app.readCache(redis, this.key))
+      const readCache = app.readCache
+      if (readCache) return toValue(await this.hook('readCache', () => readCache(redis, this.key)))
       const raw = await redis.get(this.key).catch(async (error: unknown) => {
         if (!String(error).includes('WRONGTYPE')) throw error
         const type = await redis.type(this.key)

@@ -83,6 +83,10 @@ function checkShape(candidate: unknown, shown: string): LoadedApp['app'] {
   for (const name of OPTIONAL_FUNCTIONS) {
     if (app[name] !== undefined && typeof app[name] !== 'function') throw problem(`"${name}" must be a function when given`)
   }
+  if ((app.readCache === undefined) !== (app.writeCache === undefined)) {
+    const [has, lacks] = app.readCache === undefined ? ['writeCache', 'readCache'] : ['readCache', 'writeCache']
+    throw problem(`it has ${has} but no ${lacks}: give both (a cache cachesim cannot GET and SET as a string is read and written the app's way), or neither`)
+  }
   const given = app as unknown as CachesimApp
   return {
     ...given,

@@ -26,6 +26,8 @@ export interface CachesimApp<V = unknown> {
   /**
    * The cached value as the app would read it, null when there is none: for a cache that is not
    * a string under `key` (a hash: HGETALL, then make the value). By default GET, then `decode`.
+   * `redis` is cachesim's own ioredis client, whatever client the app itself uses. Give
+   * readCache and writeCache together, or neither (cachesim refuses one alone).
    */
   readCache?(redis: Redis, key: string): Promise<V | null>
   /** Makes the cache hold `value` before a run that starts warm (the pair of readCache). By default SET `encode(value)`. */

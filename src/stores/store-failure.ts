@@ -19,6 +19,12 @@ const MYSQL_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', '
 /** ioredis's words for the same. */
 const REDIS_LOST = /Stream isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|socket closed/i
 
+/** Whether a driver's error (mysql2's or ioredis's) says the connection went away, not that the call was wrong. */
+export function isConnectionLoss(error: unknown): boolean {
+  const e = (error ?? {}) as DriverError
+  return e.fatal === true || (e.code !== undefined && MYSQL_LOST.has(e.code)) || /closed state/.test(e.message ?? '') || REDIS_LOST.test(e.message ?? '')
+}
+
 /** A mysql2 error that says the connection is gone, as a StoreUnavailableError; undefined for any other error. */
 export function mysqlLost(target: MysqlTarget, error: unknown): StoreUnavailableError | undefined {
   const e = (error ?? {}) as DriverError

@@ -61,6 +61,20 @@ describe('the app seam from the command line', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
   })
 
+  it("an app's readCache that throws is the app's error, told in one line (exit 2), not cachesim's (exit 70)", async () => {
+    const result = await runCli(['run', 'cold-refill', '--app', fixture('hash-cache-read-throws.ts')])
+    assert.equal(result.code, 2, result.stdout + result.stderr)
+    assert.match(result.stderr, /app \S+hash-cache-read-throws\.ts: its readCache failed: Cannot read properties of undefined \(reading 'value'\); fix readCache/)
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+  })
+
+  it('readCache without writeCache is refused when the app is loaded (exit 2), before any store is touched', async () => {
+    const result = await runCli(['run', 'cold-refill', '--app', fixture('hash-cache-read-only.ts')])
+    assert.equal(result.code, 2, result.stdout + result.stderr)
+    assert.match(result.stderr, /it has readCache but no writeCache: give both/)
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+  })
+
   it('a key outside the prefix is refused before it is sent: exit 2, and the key is never written', async () => {
     const result = await runCli(['run', 'cold-refill', '--app', fixture('outside-prefix.ts')])
     assert.equal(result.code, 2, result.stderr)
