@@ -327,14 +327,11 @@ export class AppRun {
           // message: no step of any actor goes while a message is on its way (deliveries.ts).
           // So does a MULTI or a pipeline with PUBLISHes in it.
           const single = /^redis\.S?PUBLISH$/.test(call.name) && call.args !== undefined && call.args.length >= 2
-          const publishes = single ? [[call.name.slice('redis.'.length), call.args![0]!, call.args![1]!] as const] : (call.publishes ?? [])
+          const publishes = single ? [[call.name.slice('redis.'.length), call.args![0]!, call.args![1]!, 0] as const] : (call.publishes ?? [])
           if (publishes.length === 0) return actor.step(call.name, () => sent(), options)
           return actor.step<T>(
             call.name,
             async (context) => {
-              // A batch's answer does not say how many each of its PUBLISHes reached: Redis says how
-              // many subscribe to the channel now, which is what PUBLISH would answer.
-              const receivers = single ? null : await Promise.all(publishes.map(([command, channel]) => this.subscribers(command, channel)))
               const deliveries = publishes.map(([, channel, message]) => expectDeliveries(channel, message))
               let answer: T
               try {
@@ -343,7 +340,15 @@ export class AppRun {
                 for (const d of deliveries) d.cancel()
                 throw error
               }
-              const reports = await Promise.all(deliveries.map((d, i) => d.wait(receivers ? receivers[i] : answer)))
+              // How many each PUBLISH reached is its reply: the step's answer, or its place in a batch's.
+              const receivers = single ? [answer] : publishes.map(([, , , index]) => (Array.isArray(answer) ? (answer as unknown[])[index] : undefined))
+              const reports = await Promise.all(
+                deliveries.map(async (d, i) => {
+                  const [command, channel] = publishes[i]!
+                  // A client whose batch answer is not the replies (none here does) falls back to counting the channel's subscribers.
+                  return d.wait(typeof receivers[i] === 'number' ? receivers[i] : await this.subscribers(command, channel))
+                }),
+              )
               context.note(reports.map(deliveryNote).join('; '))
               return answer
             },
@@ -356,7 +361,10 @@ export class AppRun {
     }
   }
 
-  /** How many connections subscribe to `channel` now (PUBSUB NUMSUB, or SHARDNUMSUB for SPUBLISH): what the PUBLISH would answer. */
+  /**
+   * How many connections subscribe to `channel` now (PUBSUB NUMSUB, or SHARDNUMSUB for SPUBLISH):
+   * near what the PUBLISH answered, pattern subscribers aside; only for a batch answer without its replies.
+   */
   private subscribers(command: string, channel: string): Promise<number> {
     const redis = this.bench.observer.redis
     return outsideLanes(async () => {

@@ -36,8 +36,12 @@ export interface ClientCall {
   keys: readonly string[]
   /** A single Redis command's arguments after its name (not for a batch or a statement). */
   args?: readonly string[]
-  /** A batch's PUBLISH and SPUBLISH commands, as [command, channel, message]: its step waits for their deliveries too. */
-  publishes?: ReadonlyArray<readonly [string, string, string]>
+  /**
+   * A batch's PUBLISH and SPUBLISH commands, as [command, channel, message, index]: its step waits
+   * for their deliveries too, as many as the reply at `index` of the batch's answer counts (the
+   * answer of a batch step is its commands' replies, in order).
+   */
+  publishes?: ReadonlyArray<readonly [string, string, string, number]>
   /** For a statement: the MySQL connection's id, so that a lock wait of any of the app's connections is seen. */
   thread?: number
 }
@@ -172,19 +176,28 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
         const held: Array<{client: unknown; command: IoredisCommand; stream: unknown}> = []
         batch = held
         batches.set(stream, held)
+        // The commands of the batch, MULTI and EXEC aside: what its answer has a reply for each of.
+        const queued = () => held.filter((h) => !/^(multi|exec)$/i.test(h.command.name))
         const call = () => {
           const names = held.map((h) => h.command.name.toLowerCase())
           return {
             name: names[0] === 'multi' ? 'redis.MULTI' : 'redis.PIPELINE',
             write: names.some((n) => n !== 'multi' && n !== 'exec' && isWrite(n)),
             keys: keysOf(held.map((h) => h.command)),
-            publishes: publishesOf(held.map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
+            publishes: publishesOf(queued().map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
           }
         }
         lane
-          .step(call, () => {
+          .step(call, async () => {
             for (const h of held) void send.call(h.client, h.command, h.stream)
-            return Promise.allSettled(held.map((h) => h.command.promise)).then(() => null)
+            const settled = await Promise.allSettled(held.map((h) => h.command.promise))
+            // The replies: a MULTI's are its EXEC's (its queued commands answer QUEUED); a pipeline's, each command's own.
+            const exec = held.findIndex((h) => /^exec$/i.test(h.command.name))
+            if (exec >= 0) {
+              const replies = settled[exec]!
+              return replies.status === 'fulfilled' && Array.isArray(replies.value) ? (replies.value as unknown[]) : null
+            }
+            return settled.map((s) => (s.status === 'fulfilled' ? (s.value as unknown) : null))
           })
           .catch((error: unknown) => {
             for (const h of held) h.command.reject(error)
@@ -352,12 +365,12 @@ function deliverNodeRedis(file: string): void {
   }
 }
 
-/** The PUBLISH and SPUBLISH commands of a batch (each as its name and arguments), as [command, channel, message]. */
-function publishesOf(commands: ReadonlyArray<readonly unknown[]>): Array<[string, string, string]> {
+/** The PUBLISH and SPUBLISH commands of a batch (each as its name and arguments), as [command, channel, message, index in the batch]. */
+function publishesOf(commands: ReadonlyArray<readonly unknown[]>): Array<[string, string, string, number]> {
   return commands
-    .map((c) => argsOf(c))
-    .filter(([name, channel, message]) => /^s?publish$/i.test(name ?? '') && channel !== undefined && message !== undefined)
-    .map(([name, channel, message]) => [name!.toUpperCase(), channel!, message!])
+    .map((c, index) => [...argsOf(c), index] as const)
+    .filter(([name, channel, message]) => /^s?publish$/i.test(String(name ?? '')) && channel !== undefined && typeof message === 'string')
+    .map(([name, channel, message, index]) => [String(name).toUpperCase(), String(channel), String(message), index as number])
 }
 
 function argsOf(args: readonly unknown[]): string[] {
