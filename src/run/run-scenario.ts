@@ -105,7 +105,8 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
   // An app's transactions and connections are its own: its run follows them for the schedule.
   const appHooks = app ? {holdsLocks: (actor: ActorName) => app.holdsLocks(actor), threadsOf: (actor: ActorName) => app.threadsOf(actor), inProcessWaitMs: IN_PROCESS_WAIT_MS} : {}
   // An app's timers run on the run's clock when it is virtual (app/timers.ts): a sleeper's fires
-  // in its own `timer` step (stepped.ts), any other's when nothing else can go. Only cachesim's
+  // in its own `timer` step (stepped.ts), with those due by then of actors that are not asleep;
+  // any other's at a pause or when nothing else can go. Only cachesim's
   // own SETs and locks are timed keys on that clock (an app's TTLs are Redis's), so moving it
   // here expires nothing in an app's run; were a key timed, it would go as at a pause.
   // Moves the clock to the first deadline (of `owner`'s timers, when given) and fires what is due
