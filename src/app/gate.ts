@@ -42,6 +42,13 @@ export interface ClientCall {
    * answer of a batch step is its commands' replies, in order).
    */
   publishes?: ReadonlyArray<readonly [string, string, string, number]>
+  /** For a batch whose answer is not its commands' replies in order: where they are in it (node-redis v4's MULTI). */
+  replies?: (answer: unknown) => unknown
+  /**
+   * Whether the call's reply says it changed nothing (a SET NX that answered nil, an UPDATE of 0
+   * rows); absent when no reply can say so. A sleeper wakes again only after a change (stepped.ts).
+   */
+  unchangedBy?: (reply: unknown) => boolean
   /** For a statement: the MySQL connection's id, so that a lock wait of any of the app's connections is seen. */
   thread?: number
 }
@@ -187,8 +194,12 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
             publishes: publishesOf(queued().map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
           }
         }
+        const described = () => {
+          const c = call()
+          return c.write || c.publishes.length > 0 ? c : {...c, unchangedBy: () => true}
+        }
         lane
-          .step(call, async () => {
+          .step(described, async () => {
             for (const h of held) void send.call(h.client, h.command, h.stream)
             const settled = await Promise.allSettled(held.map((h) => h.command.promise))
             // The replies: a MULTI's are its EXEC's (its queued commands answer QUEUED); a pipeline's, each command's own.
@@ -207,7 +218,8 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
       return command.promise
     }
     if (stream || SET_UP.has(name)) return send.call(this, command, stream)
-    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOf([command]), args: argsOf((command as {args?: unknown[]}).args ?? [])}
+    const args = argsOf((command as {args?: unknown[]}).args ?? [])
+    const call = {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOf([command]), args, ...redisUnchanged(name, args)}
     lane.step(() => call, () => send.call(this, command, stream)).catch((error: unknown) => command.reject(error))
     return command.promise
   }
@@ -301,18 +313,29 @@ function gateNodeRedis(dir: string): void {
   const single = (args: RedisArg[] | undefined): ClientCall | null => {
     const name = String(args?.[0] ?? '').toLowerCase()
     if (!args || name === '' || SET_UP.has(name)) return null
-    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOfArgs(args), args: argsOf(args.slice(1))}
+    const rest = argsOf(args.slice(1))
+    return {name: `redis.${name.toUpperCase()}`, write: isWrite(name), readOnly: isReadOnly(name), keys: keysOfArgs(args), args: rest, ...redisUnchanged(name, rest)}
   }
-  const batch = (commands: unknown, multi: boolean): ClientCall => {
+  const batch = (commands: unknown, multi: boolean, wrapped = false): ClientCall => {
     const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
     const names = list.map((args) => String(args[0]).toLowerCase())
-    return {name: multi ? 'redis.MULTI' : 'redis.PIPELINE', write: names.some(isWrite), keys: list.flatMap(keysOfArgs), publishes: publishesOf(list)}
+    const write = names.some(isWrite)
+    const publishes = publishesOf(list)
+    return {
+      name: multi ? 'redis.MULTI' : 'redis.PIPELINE',
+      write,
+      keys: list.flatMap(keysOfArgs),
+      publishes,
+      ...(write || publishes.length > 0 ? {} : {unchangedBy: () => true}),
+      // v4's MULTI answers [MULTI's reply, the QUEUED replies, EXEC's reply].
+      ...(wrapped ? {replies: (answer: unknown) => (Array.isArray(answer) ? answer[2] : answer)} : {}),
+    }
   }
   gate('sendCommand', (params) => single(params[0] as RedisArg[]))
   gate('commandsExecutor', (params) => (transform ? single(transform(params[0], params[1] as unknown[]).args) : null))
   gate('_executeMulti', (params) => batch(params[0], true))
   gate('_executePipeline', (params) => batch(params[0], false))
-  gate('multiExecutor', (params) => batch(params[0], params[2] !== undefined))
+  gate('multiExecutor', (params) => batch(params[0], params[2] !== undefined, params[2] !== undefined))
   // v4 attached each command (client.get, client.GET, …) with the executor it had then: route
   // them through the prototype's, now gated.
   const commands = path.join(dir, 'dist/lib/client/commands.js')
@@ -436,7 +459,8 @@ function gateMysql2(dir: string): void {
       })
     const thread = this.threadId ?? undefined
     const readOnly = verb === 'select' && !LOCKS_OR_SIDE_EFFECTS.test(sql)
-    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), readOnly, keys: [], ...(thread === undefined ? {} : {thread})}), send).catch((error: unknown) => {
+    const unchangedBy = sqlUnchanged(verb, readOnly)
+    lane.step(() => ({name: `db.${verb}`, write: !READS.has(verb), readOnly, keys: [], ...(unchangedBy ? {unchangedBy} : {}), ...(thread === undefined ? {} : {thread})}), send).catch((error: unknown) => {
       // The call never went out (a fault, the run abandoned): the app hears of it as of any error.
       if (sent) return
       if (command.onResult) command.onResult(error)
@@ -445,6 +469,38 @@ function gateMysql2(dir: string): void {
     })
     return command
   }
+}
+
+/**
+ * Redis writes whose nil or 0 reply says they did nothing: a SET NX or XX that did not set, a DEL
+ * or EXPIRE of no key, an HDEL of no field. Not HSET (0: a field updated), INCR (0 is a value),
+ * a script (nil when it returns nothing), nor SET … GET (nil: there was no old value).
+ */
+const NIL_OR_ZERO_IS_NOTHING = new Set(['set', 'setnx', 'msetnx', 'del', 'unlink', 'expire', 'pexpire', 'expireat', 'pexpireat', 'persist', 'hsetnx', 'hdel', 'srem', 'zrem', 'lrem', 'smove', 'renamenx', 'copy', 'getdel'])
+
+/** How a Redis command's reply says it changed nothing, when it can (ClientCall.unchangedBy). */
+export function redisUnchanged(name: string, args: readonly string[]): {unchangedBy?: (reply: unknown) => boolean} {
+  if (!NIL_OR_ZERO_IS_NOTHING.has(name)) return {}
+  if (name === 'set' && args.slice(2).some((a) => a.toUpperCase() === 'GET')) return {}
+  return {unchangedBy: (reply) => reply === null || reply === 0}
+}
+
+/**
+ * How a statement's answer (recordOf) says it changed nothing: a write of 0 rows; a named-lock
+ * SELECT that answered 0 or NULL (GET_LOCK(…, 0) that did not get it); a BEGIN, SET, USE or SHOW.
+ * Never a COMMIT or ROLLBACK (they publish or drop changes, and free row locks).
+ */
+export function sqlUnchanged(verb: string, readOnly: boolean): ((reply: unknown) => boolean) | undefined {
+  if (readOnly || verb === 'commit' || verb === 'rollback' || verb === 'with' || verb === 'query') return undefined
+  if (verb === 'select') {
+    return (reply) => {
+      if (!Array.isArray(reply) || reply.length !== 1) return false
+      const values = Object.values((reply[0] ?? {}) as object)
+      return values.length === 1 && (values[0] === null || Number(values[0]) === 0)
+    }
+  }
+  if (READS.has(verb)) return () => true
+  return (reply) => typeof reply === 'object' && reply !== null && (reply as {affectedRows?: unknown}).affectedRows === 0
 }
 
 /** A statement's answer as plain data for the history: rows for a SELECT, `{affectedRows}` for a change. */

@@ -183,7 +183,7 @@ export class ActorRuntime implements Actor {
       note: injected === undefined ? note : join(note, injected),
       effect,
     })
-    await schedule.afterStep(request, signal, request.readOnly !== true && mayHaveChanged(effect, result))
+    await schedule.afterStep(request, signal, request.readOnly !== true && mayHaveChanged(effect, result, options.unchangedBy))
     if (crash) {
       if (crash !== fault) this.setup.onFault?.(crash)
       this.crashed = new ActorCrashedError(this.name, name)
@@ -287,17 +287,14 @@ function parseCached(raw: string | null, key: string): number | null {
 }
 
 /**
- * Whether a write step that went through may have changed a store: its effect on the row or the
- * cache says so, or its reply does not say it did nothing. Nil or 0 is Redis's "nothing done" for
- * a write (SET NX or XX that did not set, DEL or EXPIRE of no key, SETNX, HSETNX), and 0 affected
- * rows is MySQL's. When unsure, it may have (a sleeper wakes once more, stepped.ts).
+ * Whether a step that went through, and is not a plain read, may have changed a store: its effect
+ * on the row or the cache says so, or its result does not say it did nothing (`unchangedBy`: an
+ * app's SET NX that answered nil, an UPDATE of 0 rows). When unsure, it may have: a sleeper
+ * wakes once more (stepped.ts).
  */
-function mayHaveChanged(effect: StepEffect | undefined, reply: unknown): boolean {
+function mayHaveChanged<T>(effect: StepEffect | undefined, result: T, unchangedBy: ((result: T) => boolean) | undefined): boolean {
   if (effect && (effect.db !== undefined || effect.cache !== undefined)) return true
-  if (reply === null || reply === 0) return false
-  const header = Array.isArray(reply) ? reply[0] : reply
-  if (typeof header === 'object' && header !== null && 'affectedRows' in header && (header as {affectedRows: unknown}).affectedRows === 0) return false
-  return true
+  return !(unchangedBy?.(result) ?? false)
 }
 
 function isStepValue(value: unknown): value is StepValue {

@@ -63,6 +63,12 @@ export interface StepOptions<T> {
   readOnly?: boolean
   /** The step publishes to subscribers (an app's MULTI or pipeline with a PUBLISH in it): it depends on every step, as a PUBLISH does. */
   publishes?: boolean
+  /**
+   * Whether the step's result says it changed nothing (an app's SET NX that answered nil):
+   * then, with no effect on the row or the cache, no sleeper is woken by it (stepped.ts). When
+   * absent, a step that is not readOnly may have changed something.
+   */
+  unchangedBy?: (result: T) => boolean
 }
 
 /** Knobs a scenario (or the command line) sets for the strategies that use them. */
