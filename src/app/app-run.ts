@@ -313,11 +313,12 @@ export class AppRun {
           // A Redis command can change only the cache, a statement only the row: only that is read back.
           const redisCall = call.name.startsWith('redis.')
           const known = redisCall ? this.knownCacheEffect(call) : null
+          const unchanged = call.unchangedBy ? {unchangedBy: call.unchangedBy} : {}
           const options = !call.write
-            ? {readOnly: call.readOnly === true}
+            ? {readOnly: call.readOnly === true, ...unchanged}
             : known
-              ? {effect: () => (known === 'unchanged' ? {} : this.changed('cache', known.value)), classes: ['redis.write']}
-              : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : []}
+              ? {effect: () => (known === 'unchanged' ? {} : this.changed('cache', known.value)), classes: ['redis.write'], ...unchanged}
+              : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : [], ...unchanged}
           // The transaction's state moves when the statement is sent, not when it waits its turn.
           const sent = () => {
             this.track(actor.name, call)
@@ -341,11 +342,13 @@ export class AppRun {
                 throw error
               }
               // How many each PUBLISH reached is its reply: the step's answer, or its place in a batch's.
-              const receivers = single ? [answer] : publishes.map(([, , , index]) => (Array.isArray(answer) ? (answer as unknown[])[index] : undefined))
+              // A MULTI whose EXEC answered nil (a WATCHed key changed) published nothing.
+              const replies = single ? [answer] : call.replies ? call.replies(answer) : answer
+              const receivers = publishes.map(([, , , index]) => (replies === null ? 0 : Array.isArray(replies) ? (replies as unknown[])[index] : undefined))
               const reports = await Promise.all(
                 deliveries.map(async (d, i) => {
                   const [command, channel] = publishes[i]!
-                  // A client whose batch answer is not the replies (none here does) falls back to counting the channel's subscribers.
+                  // An answer that is not the replies (a client's reply mapping) falls back to counting the channel's subscribers.
                   return d.wait(typeof receivers[i] === 'number' ? receivers[i] : await this.subscribers(command, channel))
                 }),
               )

@@ -100,7 +100,7 @@ function notes(r: ExploreResult): {text: string; paint: (line: string) => string
   for (const what of r.unfired) notes.push({text: `note: ${r.scenario}: ${what} fired in no order (its actor never took that step)`, paint: chalk.yellow})
   for (const run of r.stuckRuns) {
     const why = run.stuck!.map((b) => `${b.actor}'s ${b.step} ${b.reason}`).join('; ')
-    notes.push({text: `impossible: ${run.order.join(' ')} … then ${why}`, paint: chalk.yellow})
+    notes.push({text: `impossible: ${shortOrder(run.order)} … then ${why}`, paint: chalk.yellow})
   }
   const more = r.impossibleOrders - r.stuckRuns.length
   if (more > 0) notes.push({text: `… and ${plural(more, 'more impossible order')} (--json lists them all)`, paint: chalk.yellow})
@@ -192,4 +192,10 @@ function coverage(r: ExploreResult): string {
 
 function count(n: number, colour: (text: string) => string): FitCell {
   return {text: String(n), paint: n === 0 ? chalk.dim : colour}
+}
+
+/** An order short enough to read in a note: a long one (a poll that went on and on) keeps its start and end. */
+function shortOrder(order: readonly string[]): string {
+  if (order.length <= 24) return order.join(' ')
+  return `${order.slice(0, 12).join(' ')} … (${order.length - 18} more steps) … ${order.slice(-6).join(' ')}`
 }

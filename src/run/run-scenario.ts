@@ -16,7 +16,6 @@ import {LocalMutex, redisLock, type RowLock} from '../schedule/locks.js'
 import {TtlClock} from '../schedule/ttl-clock.js'
 import {TIMER_STEP} from '../history/step-name.js'
 import {firedNote} from '../schedule/virtual-timers.js'
-import {MAX_FIRINGS_PER_STEP} from '../schedule/stepped.js'
 import type {Schedule} from '../schedule/types.js'
 import {strategyOf} from '../app/strategy-of.js'
 import {AppRun} from '../app/app-run.js'
@@ -126,8 +125,11 @@ export async function runScenario(scenario: Scenario, bench: Workbench, options:
           async fireFor(actor: ActorName, others: () => readonly ActorName[], more: () => Promise<boolean>) {
             const step = history.invoke(actor, TIMER_STEP, null)
             const fired = []
-            for (let i = 0; i < MAX_FIRINGS_PER_STEP && (await more()); i++) fired.push(...(await untilNextTimer(actor, others())))
-            history.complete(step, 'ok', null, {note: firedNote(fired)})
+            try {
+              while (await more()) fired.push(...(await untilNextTimer(actor, others())))
+            } finally {
+              history.complete(step, 'ok', null, {note: firedNote(fired)})
+            }
           },
         },
       }

@@ -100,8 +100,8 @@ export interface ScheduleTimers {
   /** Moves the run's clock to the first timer's deadline (time passes as at a pause) and fires it. */
   fireNext(): Promise<void>
   /**
-   * The actor's `timer` step, recorded in the history: `fire` is called until it returns false,
-   * at most MAX_FIRINGS_PER_STEP times. Each call moves the run's clock to the deadline of the
+   * The actor's `timer` step, recorded in the history: `fire` is called until it returns false.
+   * Each call that returns true is followed by one that moves the run's clock to the deadline of the
    * actor's first timer and fires every timer due by then, in deadline order, but those of the
    * actors `others` names: another sleeper's timer fires in its own step.
    */
@@ -110,8 +110,9 @@ export interface ScheduleTimers {
 
 
 /**
- * Timers fired in a row with no step in between before the run is taken as stuck: an interval
- * that sets nothing going would otherwise move the clock on for ever.
+ * Timers fired when nothing else could go, in a row with no step that may have changed a store
+ * in between, before the run is taken as stuck: an interval that sets nothing going, or a poller
+ * waiting for a change nobody makes, would otherwise move the clock on for ever.
  */
 const MAX_IDLE_FIRINGS = 1000
 
@@ -149,8 +150,12 @@ export class SteppedSchedule implements Schedule {
   private readonly released: StepOf[] = []
   private readonly decisions: Decision[] = []
   private abandoned: unknown = null
-  /** Each sleeper's timer steps so far, and whether a store changed since its last (see `wakeable`). */
-  private readonly sleepers = new Map<ActorName, {steps: number; changedSince: boolean}>()
+  /** Each sleeper's timer steps so far, whether a store changed since its last, and its own steps before that (see `wakeable`). */
+  private readonly sleepers = new Map<ActorName, {steps: number; changedSince: boolean; before: string}>()
+  /** Each actor's own steps since its last timer step (or its start), by name. */
+  private readonly ownSince = new Map<ActorName, StepName[]>()
+  /** Timers fired when nothing else could go since the last step that may have changed a store. */
+  private idleFirings = 0
   /** Sleepers whose timer step was not offered because of MAX_TIMER_STEPS while another could go. */
   private readonly timersCut = new Set<ActorName>()
   private signal: AbortSignal | null = null
@@ -180,7 +185,6 @@ export class SteppedSchedule implements Schedule {
     this.signal = signal
     const bodies = actors.map((actor) => actor.body().finally(() => this.detector.end(actor.name)))
     let stuck: BlockedActor[] | null = null
-    let idleFirings = 0
     try {
       for (;;) {
         // 1. Every actor still going is at its gate, blocked, or waiting on its timers alone.
@@ -188,12 +192,11 @@ export class SteppedSchedule implements Schedule {
         const pending = this.pending()
         const enabled = [...pending, ...this.wakeable(pending.length > 0)].sort((a, b) => this.actors.indexOf(a.actor) - this.actors.indexOf(b.actor))
         // Nothing else can go: the first timer fires (its actor, or one it frees, may go on).
-        if (enabled.length === 0 && this.timers?.pending() && this.detector.finished().length < this.actors.length && idleFirings < MAX_IDLE_FIRINGS) {
-          idleFirings += 1
+        if (enabled.length === 0 && this.timers?.pending() && this.detector.finished().length < this.actors.length && this.idleFirings < MAX_IDLE_FIRINGS) {
+          this.idleFirings += 1
           await this.timers.fireNext()
           continue
         }
-        idleFirings = 0
         if (enabled.length === 0) {
           const blocked = this.detector.blocked()
           if (blocked.length > 0) stuck = blocked
@@ -245,7 +248,10 @@ export class SteppedSchedule implements Schedule {
   }
 
   async afterStep(request: StepRequest, _signal: AbortSignal, changed = true): Promise<void> {
-    if (changed) for (const sleeper of this.sleepers.values()) sleeper.changedSince = true
+    if (changed) {
+      this.idleFirings = 0
+      for (const sleeper of this.sleepers.values()) sleeper.changedSince = true
+    }
     this.detector.stepEnded(request.actor)
   }
 
@@ -267,16 +273,20 @@ export class SteppedSchedule implements Schedule {
    * timer firing is a step it may take now, as an ordinary step would be, because a step of
    * another actor may take any time, longer than the sleep or not (the built-in `wait` is a step
    * for the same reason). So a delayed second DEL may come before or after a reader's SET, as it
-   * can in production.
+   * can in production. A script (`--order`) may place every timer step where it likes.
    *
    * But a poll that wakes to the same stores finds the same, and a loop of polls would never end
    * (nor would one poll more or fewer change an outcome). So after its first, a sleeper's timer
-   * is a step again only once a step (its own or another actor's) may have changed a store since
-   * its last: a write whose reply does not say it did nothing (actor.ts, `mayHaveChanged`). A
-   * timer step changes nothing, nor does a lock poll that failed, so two pollers do not wake
-   * each other for ever. Otherwise its timers fire when nothing else can go. A sleeper that
-   * changes a store on every wake gets MAX_TIMER_STEPS; past that its timers fire only when
-   * nothing else can go, and the run says its timer steps were cut (`timersCut`).
+   * is a step again only once
+   *   - a step (its own or another actor's) may have changed a store since its last: a write its
+   *     effect or reply does not say did nothing (actor.ts; a timer step changes nothing, nor does
+   *     a lock poll that failed), or
+   *   - its own steps since its last timer step were not the ones before it (by name): it is not
+   *     polling but going on through its program (a second sleep after a DEL that found no key).
+   * So two pollers do not wake each other for ever; a poller's timers otherwise fire when nothing
+   * else can go. A sleeper gets MAX_TIMER_STEPS timer steps in a run (one whose steps change a
+   * store, or go otherwise, on every wake); past that its timers fire only when nothing else can
+   * go, and the run says its timer steps were cut (`timersCut`).
    */
   private wakeable(othersCanGo: boolean): PendingStep[] {
     if (!this.timers) return []
@@ -284,8 +294,8 @@ export class SteppedSchedule implements Schedule {
       .onTimersOnly()
       .filter((actor) => {
         const sleeper = this.sleepers.get(actor)
-        if (!sleeper) return true
-        if (!sleeper.changedSince) return false
+        if (!sleeper || this.kind === 'script') return true
+        if (!sleeper.changedSince && (this.ownSince.get(actor) ?? []).join(' ') === sleeper.before) return false
         if (sleeper.steps < MAX_TIMER_STEPS) return true
         if (othersCanGo) this.timersCut.add(actor)
         return false
@@ -296,23 +306,30 @@ export class SteppedSchedule implements Schedule {
   /**
    * The sleeper's timer step: its timers fire in deadline order (with those of actors held at
    * their gates, or waiting in-process, due by then) until it reaches a gate, ends, or waits on
-   * something else: a heartbeat interval that fires first does not end its sleep.
+   * something else: a heartbeat interval that fires first does not end its sleep. After
+   * MAX_FIRINGS_PER_STEP firings it is left asleep, and the run says its timer steps were cut.
    */
   private async wake(step: PendingStep): Promise<void> {
     const actor = step.actor
-    const sleeper = this.sleepers.get(actor) ?? {steps: 0, changedSince: false}
+    const sleeper = this.sleepers.get(actor) ?? {steps: 0, changedSince: false, before: ''}
     sleeper.steps += 1
     sleeper.changedSince = false
+    sleeper.before = (this.ownSince.get(actor) ?? []).join(' ')
     this.sleepers.set(actor, sleeper)
     this.took(step)
+    this.ownSince.set(actor, [])
     const others = () => this.detector.onTimersOnly().filter((a) => a !== actor)
-    let first = true
+    let firings = 0
     await this.timers!.fireFor(actor, others, async () => {
-      if (!first) {
+      if (firings > 0) {
         await this.detector.settle(this.signal!)
         if (!this.detector.onTimersOnly().includes(actor)) return false
+        if (firings >= MAX_FIRINGS_PER_STEP) {
+          this.timersCut.add(actor)
+          return false
+        }
       }
-      first = false
+      firings += 1
       this.detector.woken(actor)
       return true
     })
@@ -331,6 +348,7 @@ export class SteppedSchedule implements Schedule {
   private took(step: PendingStep): void {
     this.order.push(orderToken(step.actor, step.step))
     this.released.push(stepOfPending(step))
+    if (step.step !== TIMER_STEP) this.ownSince.set(step.actor, [...(this.ownSince.get(step.actor) ?? []), step.step])
   }
 
   /**

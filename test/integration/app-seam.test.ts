@@ -236,6 +236,25 @@ describe('an app module raced like a strategy', () => {
       assert.ok(result.orders > 1 && result.orders < 100, `${result.orders} orders`)
     })
 
+    it('a poll made with a MULTI of reads changes nothing either: it explores as the plain GET poll does', async () => {
+      const plain = await explore('cold-refill', fixture('polls.ts'))
+      const batched = await explore('cold-refill', fixture('polls-multi.ts'))
+      assert.deepEqual(counts(batched), counts(plain))
+      assert.equal(batched.timersCutOrders, 0)
+    })
+
+    it('a sleep that is not a poll (a second sleep after a DEL that found no key) is a step again: the SET that lands after the last DEL is found', async () => {
+      const result = await explore('cold-refill', fixture('ddd-two-sleeps.ts'))
+      assert.deepEqual({orders: result.orders, divergent: result.divergentOrders, complete: result.complete}, {orders: 56, divergent: 1, complete: true})
+      assert.match(result.witness ?? '', /A:redis\.DEL A:timer A:redis\.DEL B:redis\.SET$/)
+    })
+
+    it("an order without the timer steps (as a run under real time prints it) replays: each sleeper's timer step goes just before its next step", async () => {
+      const run = await ordered('B:redis.GET B:db.select A:redis.DEL A:db.update A:redis.DEL B:redis.SET', null, 'cold-refill', example('delayed-double-delete/app.ts'))
+      assert.deepEqual(run.order, ['B:redis.GET', 'B:db.select', 'A:redis.DEL', 'A:db.update', 'A:timer', 'A:redis.DEL', 'B:redis.SET'])
+      assert.deepEqual({db: run.db, cache: run.cache}, {db: 99, cache: 100})
+    })
+
     it("two pollers do not wake each other: a poll that found nothing and a timer step change no store, so the search ends", async () => {
       const scenario = await loadScenarioFile(fixture('polls-two-readers.yaml'))
       const result = await exploreScenario(scenario, await benches.for(scenario), {signal, reduce: true, keep: 'runs', maxOrders: 5000})
