@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto'
+
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {exploreScenario} from '../run/explore-scenario.js'
 import type {Workbenches} from '../run/workbenches.js'
@@ -125,20 +127,27 @@ class SearchTally {
   /** Time with a store call in flight, and time in the schedule, summed over the orders (ms). */
   inStores = 0
   inSchedules = 0
-  private readonly verdicts: string[] = []
+  /**
+   * Every order's verdict, kept as a digest that does not depend on the order the orders ended
+   * in: the count, and the sum (mod 2^128) of each verdict's SHA-256 prefix. Memory stays flat.
+   */
+  private verdicts = 0
+  private verdictSum = 0n
   readonly sample = new Reservoir<RunResult>(FLOOR_SAMPLE, 0x5eed)
 
   add(run: RunResult): void {
     this.steps += run.steps.length
     this.inStores += busyTime(run.steps.map((s) => [s.startMs, s.endMs ?? s.startMs]))
     this.inSchedules += run.durationMs
-    this.verdicts.push(JSON.stringify([run.order.join(' '), run.db, run.cache, run.divergent, run.staleReads, run.dirtyReads]))
+    const verdict = JSON.stringify([run.order.join(' '), run.db, run.cache, run.divergent, run.staleReads, run.dirtyReads])
+    this.verdicts += 1
+    this.verdictSum = (this.verdictSum + BigInt(`0x${createHash('sha256').update(verdict).digest('hex').slice(0, 32)}`)) % 2n ** 128n
     this.sample.offer(run)
   }
 
   /** Every order's verdict, independent of the order the orders ended in. */
   get verdictSet(): string {
-    return [...this.verdicts].sort().join('\n')
+    return `${this.verdicts}:${this.verdictSum.toString(16)}`
   }
 }
 
