@@ -100,12 +100,12 @@ export interface ScheduleTimers {
   /** Moves the run's clock to the first timer's deadline (time passes as at a pause) and fires it. */
   fireNext(): Promise<void>
   /**
-   * The actor's `timer` step, recorded in the history: `fire` is called until it returns false.
-   * Each call that returns true is followed by one that moves the run's clock to the deadline of the
-   * actor's first timer and fires every timer due by then, in deadline order, but those of the
-   * actors `others` names: another sleeper's timer fires in its own step.
+   * The actor's `timer` step, recorded in the history: `more` is called until it answers false,
+   * and after each true the run's clock moves to the deadline of the actor's first timer and
+   * every timer due by then fires, in deadline order, but those of the actors `others` names
+   * (another sleeper's timer fires in its own step).
    */
-  fireFor(actor: ActorName, others: () => readonly ActorName[], fire: () => Promise<boolean>): Promise<void>
+  fireFor(actor: ActorName, others: () => readonly ActorName[], more: () => Promise<boolean>): Promise<void>
 }
 
 
@@ -348,7 +348,10 @@ export class SteppedSchedule implements Schedule {
   private took(step: PendingStep): void {
     this.order.push(orderToken(step.actor, step.step))
     this.released.push(stepOfPending(step))
-    if (step.step !== TIMER_STEP) this.ownSince.set(step.actor, [...(this.ownSince.get(step.actor) ?? []), step.step])
+    if (!this.timers || step.step === TIMER_STEP) return
+    const own = this.ownSince.get(step.actor)
+    if (own) own.push(step.step)
+    else this.ownSince.set(step.actor, [step.step])
   }
 
   /**
