@@ -313,12 +313,14 @@ export class AppRun {
           // A Redis command can change only the cache, a statement only the row: only that is read back.
           const redisCall = call.name.startsWith('redis.')
           const known = redisCall ? this.knownCacheEffect(call) : null
-          const unchanged = call.unchangedBy ? {unchangedBy: call.unchangedBy} : {}
-          const options = !call.write
-            ? {readOnly: call.readOnly === true, ...unchanged}
-            : known
-              ? {effect: () => (known === 'unchanged' ? {} : this.changed('cache', known.value)), classes: ['redis.write'], ...unchanged}
-              : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : [], ...unchanged}
+          const options = {
+            ...(!call.write
+              ? {readOnly: call.readOnly === true}
+              : known
+                ? {effect: () => (known === 'unchanged' ? {} : this.changed('cache', known.value)), classes: ['redis.write']}
+                : {observe: redisCall ? observeCache : observeRow, classes: redisCall ? ['redis.write'] : []}),
+            ...(call.unchangedBy ? {unchangedBy: call.unchangedBy} : {}),
+          }
           // The transaction's state moves when the statement is sent, not when it waits its turn.
           const sent = () => {
             this.track(actor.name, call)

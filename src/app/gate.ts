@@ -187,19 +187,15 @@ function gateIoredis(ioredis: IoredisModule, dir: string): void {
         const queued = () => held.filter((h) => !/^(multi|exec)$/i.test(h.command.name))
         const call = () => {
           const names = held.map((h) => h.command.name.toLowerCase())
-          return {
-            name: names[0] === 'multi' ? 'redis.MULTI' : 'redis.PIPELINE',
-            write: names.some((n) => n !== 'multi' && n !== 'exec' && isWrite(n)),
-            keys: keysOf(held.map((h) => h.command)),
-            publishes: publishesOf(queued().map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
-          }
-        }
-        const described = () => {
-          const c = call()
-          return c.write || c.publishes.length > 0 ? c : {...c, unchangedBy: () => true}
+          return batchCall(
+            names[0] === 'multi',
+            names.some((n) => n !== 'multi' && n !== 'exec' && isWrite(n)),
+            keysOf(held.map((h) => h.command)),
+            publishesOf(queued().map((h) => [h.command.name, ...((h.command as {args?: unknown[]}).args ?? [])])),
+          )
         }
         lane
-          .step(described, async () => {
+          .step(call, async () => {
             for (const h of held) void send.call(h.client, h.command, h.stream)
             const settled = await Promise.allSettled(held.map((h) => h.command.promise))
             // The replies: a MULTI's are its EXEC's (its queued commands answer QUEUED); a pipeline's, each command's own.
@@ -319,14 +315,8 @@ function gateNodeRedis(dir: string): void {
   const batch = (commands: unknown, multi: boolean, wrapped = false): ClientCall => {
     const list = Array.isArray(commands) ? (commands as Array<{args: RedisArg[]}>).map((c) => c.args) : []
     const names = list.map((args) => String(args[0]).toLowerCase())
-    const write = names.some(isWrite)
-    const publishes = publishesOf(list)
     return {
-      name: multi ? 'redis.MULTI' : 'redis.PIPELINE',
-      write,
-      keys: list.flatMap(keysOfArgs),
-      publishes,
-      ...(write || publishes.length > 0 ? {} : {unchangedBy: () => true}),
+      ...batchCall(multi, names.some(isWrite), list.flatMap(keysOfArgs), publishesOf(list)),
       // v4's MULTI answers [MULTI's reply, the QUEUED replies, EXEC's reply].
       ...(wrapped ? {replies: (answer: unknown) => (Array.isArray(answer) ? answer[2] : answer)} : {}),
     }
@@ -386,6 +376,11 @@ function deliverNodeRedis(file: string): void {
     if (!message) return handleMessageReply.call(this, reply)
     return deliver(this, message.channel, message.message, () => handleMessageReply.call(this, reply))
   }
+}
+
+/** A MULTI or pipeline as one step, for either client: a batch of reads alone changes nothing. */
+function batchCall(multi: boolean, write: boolean, keys: string[], publishes: ReturnType<typeof publishesOf>): ClientCall {
+  return {name: multi ? 'redis.MULTI' : 'redis.PIPELINE', write, keys, publishes, ...(write || publishes.length > 0 ? {} : {unchangedBy: () => true})}
 }
 
 /** The PUBLISH and SPUBLISH commands of a batch (each as its name and arguments), as [command, channel, message, index in the batch]. */

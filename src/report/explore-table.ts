@@ -1,7 +1,7 @@
 import chalk from 'chalk'
 
 import {switches} from '../schedule/explore.js'
-import {MAX_TIMER_STEPS} from '../schedule/stepped.js'
+import {MAX_FIRINGS_PER_STEP, MAX_TIMER_STEPS} from '../schedule/stepped.js'
 import type {ExploreResult} from '../run/explore-scenario.js'
 import {type FitCell, fitTable, naturalWidth, stackedCell} from './fit-table.js'
 import {renderHistory} from './history-lines.js'
@@ -115,7 +115,7 @@ function searchNotes(r: ExploreResult): {text: string; paint: (line: string) => 
   }
   if (r.timersCutOrders > 0) {
     notes.push({
-      text: `${r.scenario}: in ${plural(r.timersCutOrders, 'order')} a sleeper woke ${MAX_TIMER_STEPS} times, changing a store each time; its later timers fired only when nothing else could go, so orders past that were not tried`,
+      text: `${r.scenario}: in ${plural(r.timersCutOrders, 'order')} a sleeper's timer steps were cut (${MAX_TIMER_STEPS} a run, or ${MAX_FIRINGS_PER_STEP} timers fired in one); its later timers fired only when nothing else could go, so orders past that were not tried`,
       paint: chalk.yellow,
     })
   }
