@@ -77,12 +77,7 @@ export class VirtualTimers {
 
   /** The timer that fires first (of `owner`'s, when given): earliest deadline, then first set. */
   next(owner?: ActorName): VirtualTimer | undefined {
-    let first: VirtualTimer | undefined
-    for (const timer of this.pending.values()) {
-      if (owner !== undefined && timer.owner !== owner) continue
-      if (!first || timer.deadlineMs < first.deadlineMs || (timer.deadlineMs === first.deadlineMs && timer.seq < first.seq)) first = timer
-    }
-    return first
+    return this.earliest(owner === undefined ? undefined : (whose) => whose === owner)
   }
 
   /**
@@ -108,9 +103,15 @@ export class VirtualTimers {
 
   /** The first timer (of an actor `whose` accepts) whose deadline the clock has reached. */
   private firstDue(whose: ((owner: ActorName) => boolean) | undefined): VirtualTimer | undefined {
+    const first = this.earliest(whose)
+    return first && first.deadlineMs <= this.now() ? first : undefined
+  }
+
+  /** The first to fire of the timers of the actors `accept` accepts (all, without it): earliest deadline, then first set. */
+  private earliest(accept: ((owner: ActorName) => boolean) | undefined): VirtualTimer | undefined {
     let first: VirtualTimer | undefined
     for (const timer of this.pending.values()) {
-      if (timer.deadlineMs > this.now() || (whose && !whose(timer.owner))) continue
+      if (accept && !accept(timer.owner)) continue
       if (!first || timer.deadlineMs < first.deadlineMs || (timer.deadlineMs === first.deadlineMs && timer.seq < first.seq)) first = timer
     }
     return first
